@@ -1,0 +1,2 @@
+// Host programs use Node's own types; nothing extra is declared here yet.
+export {};
