@@ -33,4 +33,12 @@ export interface CloudLink {
   echoPort(): number;
   /** The broker's TCP port (the probe's fallback times a TCP connect to it). */
   port(): number;
+  /**
+   * Optional, for make-before-break moves: opens a second session over `iface` while the current one keeps
+   * running. On success (`cb(R_NONE)`) the new session replaces the old one, which is closed without a
+   * "lost" event, and `iface()` returns the new interface. On failure (`cb(reason)`) the current session
+   * continues untouched. `cb` is called exactly once; `disconnect()` abandons a handover in progress too.
+   * Without it the manager moves break-before-make (disconnect, then connect).
+   */
+  handover?(iface: NetInterface, cb: (reason: number) => void): void;
 }
