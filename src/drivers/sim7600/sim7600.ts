@@ -1,0 +1,272 @@
+import { AtCmd, AT_OK, AT_IP_ERROR, AT_CIP_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
+import { atFields, atInt } from './at-util';
+import { Modem, ModemOptions } from './modem';
+import { E_OK, E_REFUSED, E_TIMEOUT, E_RESET, E_NETDOWN, E_DNS, E_NO_SOCKET, E_INVALID, E_DEVICE } from '../../net/types';
+
+/** Links (sockets) of the SIM7600's CIP command set: 0–9, shared by TCP and UDP. */
+export const SIM7600_LINKS = 10;
+/** Largest AT+CIPSEND and AT+CIPRXGET=2 chunk (more gives +CIPERROR: 3). */
+export const SIM7600_CHUNK = 1500;
+
+/** SIM7600-specific timeouts, ms. */
+export interface Sim7600Timings {
+  /** +NETOPEN wait (TinyGSM: 75 s). */
+  netOpenMs: number;
+  /** +NETCLOSE wait. */
+  netCloseMs: number;
+  /** AT+CDNSGIP answer. */
+  dnsMs: number;
+  /** +CIPSEND confirmation. */
+  sendMs: number;
+  /** +CIPCLOSE confirmation. */
+  closeMs: number;
+}
+
+export var DEFAULT_SIM7600_TIMINGS: Sim7600Timings = {
+  netOpenMs: 75000,
+  netCloseMs: 30000,
+  dnsMs: 30000,
+  sendMs: 20000,
+  closeMs: 15000,
+};
+
+export interface Sim7600Options extends ModemOptions {
+  simTimings?: Partial<Sim7600Timings>;
+  /** AT+CGAUTH authentication type when a user or password is set: 1 PAP (default), 2 CHAP. */
+  authType?: number;
+}
+
+/** Maps a CIP error code (+CIPOPEN/+CIPCLOSE/+CIPERROR/+NETOPEN <err>) to an E_* socket error. */
+export function cipError(code: number): number {
+  if (code === 0) return E_OK;
+  if (code === 1) return E_REFUSED;
+  if (code === 2) return E_NETDOWN;
+  if (code === 3 || code === 4) return E_INVALID;
+  if (code === 5 || code === 6 || code === 9) return E_NO_SOCKET;
+  if (code === 10) return E_TIMEOUT;
+  if (code === 11) return E_DNS;
+  return E_DEVICE;
+}
+
+function atErr(res: number): number {
+  return res === AT_TIMEOUT ? E_TIMEOUT : res === AT_ABORTED ? E_NETDOWN : E_DEVICE;
+}
+
+/** A socket-level callback: (ctx, E_* error, a number, and for reads the data and the UDP peer). */
+export type LinkCb = (ctx: any, err: number, n: number, data?: string, ip?: string, port?: number) => void;
+
+/**
+ * The SIM7600's differences from the 3GPP base: the CIP TCP/IP command set (AT+NETOPEN, AT+CIPOPEN,
+ * AT+CIPSEND, AT+CIPRXGET manual receive, AT+CIPCLOSE, AT+IPADDR, AT+CDNSGIP), system info (AT+CPSI?,
+ * AT+CNSMOD?) and their URCs.
+ *
+ * Events (besides Modem's): "rx" (link) data waiting; "ipclose" (link, reason) link closed by the modem
+ * or peer (reason 0 local, 1 remote, 2 send timeout, -1 closed by NETCLOSE); "netlost" the PDP context
+ * dropped (+CIPEVENT); "ciperror" (code) unsolicited +CIPERROR; "lateopen" (link, err) a +CIPOPEN after
+ * its wait ended.
+ */
+export class Sim7600 extends Modem {
+  _st: Sim7600Timings;
+  _auth: number;
+  /** Last AT+CPSI? line (fields after "+CPSI: "). */
+  cpsi = '';
+  /** Last +CNSMOD mode (0 none … 8 LTE). */
+  sysMode = 0;
+
+  constructor(o: Sim7600Options) {
+    super(o);
+    var t: any = {};
+    var d: any = DEFAULT_SIM7600_TIMINGS;
+    var ov: any = o.simTimings || {};
+    for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
+    this._st = t;
+    this._auth = o.authType || 1;
+    this._onNetOpen = this._onNetOpen.bind(this);
+    this._onNetClose = this._onNetClose.bind(this);
+    this._onNetQ = this._onNetQ.bind(this);
+    this._onIp = this._onIp.bind(this);
+    this._onDns = this._onDns.bind(this);
+    this._onOpen = this._onOpen.bind(this);
+    this._onSend = this._onSend.bind(this);
+    this._onRead = this._onRead.bind(this);
+    this._onClose = this._onClose.bind(this);
+    this._onInfo = this._onInfo.bind(this);
+    var ev = this.events;
+    this.at.urc('+CIPRXGET: 1,', function (l: string) {
+      var n = atInt(atFields(l, '+CIPRXGET: 1,')[0]);
+      if (n >= 0 && n < SIM7600_LINKS) ev.emit('rx', n);
+    });
+    this.at.urc('+IPCLOSE:', function (l: string) {
+      var f = atFields(l, '+IPCLOSE:');
+      ev.emit('ipclose', atInt(f[0]), atInt(f[1]));
+    });
+    this.at.urc('+CIPCLOSE:', function (l: string) {
+      var f = atFields(l, '+CIPCLOSE:');
+      if (f.length === 2) ev.emit('ipclose', atInt(f[0]), -1);
+    });
+    this.at.urc('+CIPEVENT:', function () {
+      ev.emit('netlost');
+    });
+    this.at.urc('+CIPERROR:', function (l: string) {
+      ev.emit('ciperror', atInt(atFields(l, '+CIPERROR:')[0]));
+    });
+    this.at.urc('+CIPOPEN:', function (l: string) {
+      var f = atFields(l, '+CIPOPEN:');
+      ev.emit('lateopen', atInt(f[0]), atInt(f[1]));
+    });
+    var ignore = function () {};
+    this.at.urc('+NETOPEN:', ignore);
+    this.at.urc('+NETCLOSE:', ignore);
+    this.at.urc('+CIPSEND:', ignore);
+  }
+
+  /**
+   * Configures the PDP context: AT+CGDCONT=1,"IP","<apn>" (define PDP context), AT+CGAUTH=1,<type>,"<pwd>","<user>"
+   * when credentials are set (never logged), AT+CIPMODE=0 (non-transparent). `cb(ok)`.
+   */
+  pdpConfig(apn: string, user: string, password: string, cb: (ok: boolean) => void): void {
+    var cmds = ['AT+CGDCONT=1,"IP","' + apn + '"'];
+    if (user || password) cmds.push('AT+CGAUTH=1,' + this._auth + ',"' + password + '","' + user + '"');
+    cmds.push('AT+CIPMODE=0');
+    this.seq(cmds, this._t.cmdMs, cb);
+  }
+
+  /** AT+NETOPEN — opens the packet network; waits for +NETOPEN: <err>. `cb(err)` with a CIP code, -1 on no answer. */
+  netOpen(cb: (err: number) => void): void {
+    if (!this.at.send({ c: 'AT+NETOPEN', t: this._t.cmdMs, u: '+NETOPEN:', w: this._st.netOpenMs, cb: this._onNetOpen, y: cb })) cb(-1);
+  }
+
+  _onNetOpen(res: number, r: AtCmd): void {
+    if (res === AT_OK && r.f) r.y(atInt(atFields(r.f, '+NETOPEN:')[0]));
+    else if (res === AT_IP_ERROR && r.e === 'Network is already opened') r.y(0);
+    else r.y(res === AT_TIMEOUT || res === AT_ABORTED ? -1 : 1);
+  }
+
+  /** AT+NETCLOSE — closes the packet network (every link closes). `cb(ok)`: closed, or was not open. */
+  netClose(cb: (ok: boolean) => void): void {
+    if (!this.at.send({ c: 'AT+NETCLOSE', t: this._t.cmdMs, u: '+NETCLOSE:', w: this._st.netCloseMs, cb: this._onNetClose, y: cb })) cb(false);
+  }
+
+  _onNetClose(res: number, r: AtCmd): void {
+    r.y(res !== AT_TIMEOUT && res !== AT_ABORTED);
+  }
+
+  /** AT+NETOPEN? — `cb(1)` open, `cb(0)` closed, `cb(-1)` no answer. */
+  netQuery(cb: (open: number) => void): void {
+    if (!this.at.send({ c: 'AT+NETOPEN?', t: this._t.cmdMs, p: '+NETOPEN:', cb: this._onNetQ, y: cb })) cb(-1);
+  }
+
+  _onNetQ(res: number, r: AtCmd): void {
+    if (res === AT_OK && r.l) r.y(atInt(atFields(r.l[0], '+NETOPEN:')[0]) === 1 ? 1 : 0);
+    else r.y(res === AT_TIMEOUT || res === AT_ABORTED ? -1 : 0);
+  }
+
+  /** AT+IPADDR — the PDP address; `cb(ip)` or `cb('')`. */
+  ipAddr(cb: (ip: string) => void): void {
+    if (!this.at.send({ c: 'AT+IPADDR', t: this._t.cmdMs, p: '+IPADDR:', cb: this._onIp, y: cb })) cb('');
+  }
+
+  _onIp(res: number, r: AtCmd): void {
+    r.y(res === AT_OK && r.l ? r.l[0].substr(8).trim() : '');
+  }
+
+  /** AT+CDNSGIP="<host>" — resolves with the modem's resolver; `cb(ctx, err, 0, ip)`. */
+  dns(host: string, ctx: any, cb: LinkCb): void {
+    if (!this.at.send({ c: 'AT+CDNSGIP="' + host + '"', t: this._st.dnsMs, p: '+CDNSGIP:', cb: this._onDns, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  }
+
+  _onDns(res: number, r: AtCmd): void {
+    var f = r.l ? atFields(r.l[0], '+CDNSGIP:') : [];
+    if (f[0] === '1' && f.length >= 3) r.y(r.x, E_OK, 0, f[f.length - 1]);
+    else r.y(r.x, res === AT_TIMEOUT ? E_TIMEOUT : res === AT_ABORTED ? E_NETDOWN : E_DNS, 0);
+  }
+
+  /**
+   * AT+CIPOPEN — opens link `l`: TCP to host:port (a name is resolved by the modem), or UDP bound to
+   * `lport`. Waits `waitMs` for +CIPOPEN: <l>,<err>. `cb(ctx, E_*)`.
+   */
+  open(l: number, udp: boolean, host: string, port: number, lport: number, waitMs: number, ctx: any, cb: LinkCb): void {
+    var c = udp ? 'AT+CIPOPEN=' + l + ',"UDP",,,' + lport : 'AT+CIPOPEN=' + l + ',"TCP","' + host + '",' + port;
+    if (!this.at.send({ c: c, t: this._t.cmdMs, u: '+CIPOPEN: ' + l + ',', w: waitMs, cb: this._onOpen, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  }
+
+  _onOpen(res: number, r: AtCmd): void {
+    if (r.f) r.y(r.x, cipError(atInt(atFields(r.f, '+CIPOPEN:')[1])), 0);
+    else r.y(r.x, res === AT_CIP_ERROR ? cipError(atInt(r.e)) : atErr(res), 0);
+  }
+
+  /**
+   * AT+CIPSEND=<l>,<len>[,"<ip>",<port>] — sends ≤ 1500 bytes after the `>` prompt, then waits for
+   * +CIPSEND: <l>,<req>,<cnf>. `cb(ctx, E_*, cnf)`; cnf −1 (link gone) gives E_RESET.
+   */
+  send(l: number, data: string, ip: string, port: number, ctx: any, cb: LinkCb): void {
+    var c = 'AT+CIPSEND=' + l + ',' + data.length + (ip ? ',"' + ip + '",' + port : '');
+    if (!this.at.send({ c: c, t: this._t.cmdMs, d: data, u: '+CIPSEND: ' + l + ',', w: this._st.sendMs, cb: this._onSend, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  }
+
+  _onSend(res: number, r: AtCmd): void {
+    if (res === AT_OK && r.f) {
+      var cnf = atInt(atFields(r.f, '+CIPSEND:')[2]);
+      if (cnf >= 0) r.y(r.x, E_OK, cnf);
+      else r.y(r.x, E_RESET, 0);
+    } else r.y(r.x, res === AT_CIP_ERROR ? E_DEVICE : atErr(res), 0);
+  }
+
+  /**
+   * AT+CIPRXGET=2,<l>,<max> — reads up to `max` (≤ 1500) buffered bytes: +CIPRXGET: 2,<l>,<got>,<rest>
+   * then <got> raw bytes (read by length). UDP reads may end with the peer (ip:port or "ip",port; unverified).
+   * `cb(ctx, E_*, rest, data, ip, port)`; "+IP ERROR: No data" gives E_OK with no data.
+   */
+  read(l: number, max: number, ctx: any, cb: LinkCb): void {
+    if (!this.at.send({ c: 'AT+CIPRXGET=2,' + l + ',' + max, t: this._t.cmdMs, p: '+CIPRXGET: 2,', n: 1, cb: this._onRead, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  }
+
+  _onRead(res: number, r: AtCmd): void {
+    if (res === AT_OK && r.l) {
+      var f = atFields(r.l[0], '+CIPRXGET: 2,');
+      var rest = atInt(f[2]);
+      var ip: string | undefined;
+      var port: number | undefined;
+      if (f.length >= 4) {
+        var a = f[3];
+        var k = a.indexOf(':');
+        if (k > 0) {
+          ip = a.substr(0, k);
+          port = atInt(a.substr(k + 1));
+        } else {
+          ip = a;
+          port = atInt(f[4]);
+        }
+      }
+      r.y(r.x, E_OK, rest > 0 ? rest : 0, r.b || '', ip, port);
+    } else if (res === AT_IP_ERROR && r.e === 'No data') r.y(r.x, E_OK, 0, '');
+    else r.y(r.x, atErr(res), 0);
+  }
+
+  /** AT+CIPCLOSE=<l> — closes a link; waits for +CIPCLOSE: <l>,<err>. `cb(ctx, E_*)` (closed either way). */
+  close(l: number, ctx: any, cb: LinkCb): void {
+    if (!this.at.send({ c: 'AT+CIPCLOSE=' + l, t: this._t.cmdMs, u: '+CIPCLOSE: ' + l + ',', w: this._st.closeMs, cb: this._onClose, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  }
+
+  _onClose(res: number, r: AtCmd): void {
+    r.y(r.x, res === AT_OK ? E_OK : atErr(res), 0);
+  }
+
+  /** AT+CPSI? (UE system information) then AT+CNSMOD? (network system mode); `cb()` after both. */
+  readInfo(cb: () => void): void {
+    this.at.send({ c: 'AT+CPSI?', t: this._t.cmdMs, p: '+CPSI:', cb: this._onInfo });
+    if (!this.at.send({ c: 'AT+CNSMOD?', t: this._t.cmdMs, p: '+CNSMOD:', cb: this._onInfo, y: cb })) cb();
+  }
+
+  _onInfo(res: number, r: AtCmd): void {
+    if (res === AT_OK && r.l) {
+      var l = r.l[0];
+      if (l.charAt(3) === 'P') this.cpsi = l.substr(7).trim();
+      else {
+        var m = atInt(atFields(l, '+CNSMOD:')[1]);
+        if (m >= 0) this.sysMode = m;
+      }
+    }
+    if (r.y) r.y();
+  }
+}
