@@ -32,4 +32,9 @@ export interface NativeSockets {
   connect(host: string, port: number, h: NativeTcpHandlers): NativeTcp;
   /** A UDP socket bound to `port` (0 = any). */
   udp(port: number, h: NativeUdpHandlers): NativeUdp;
+  /**
+   * Optional: resolves a host name to an IPv4 address (`cb(null)` on failure), e.g. the ESP32's
+   * `Wifi.getHostByName`. Without it, names are left to the stack's own resolver at connect time.
+   */
+  resolve?(host: string, cb: (ip: string | null) => void): void;
 }
