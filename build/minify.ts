@@ -1,0 +1,87 @@
+/**
+ * Offline minification with terser (ES5 output, names mangled inside functions; global names such as the
+ * helpers and `Modules` are kept). The minifier may move declarations (it assumes hoisting), so its output
+ * goes through the hoisting pass again and is then compacted without further changes.
+ * Also measures the minified size of each module.
+ */
+import * as acorn from 'acorn';
+import { minify } from 'terser';
+import { hoistJs } from './hoist';
+
+export interface ModuleSize {
+  /** Module id, or "(helpers)" for the helper prelude. */
+  id: string;
+  bytes: number;
+}
+
+export interface Minified {
+  code: string;
+  sizes: ModuleSize[];
+  total: number;
+}
+
+var FORMAT = { ecma: 5 as 5, ascii_only: true, comments: false as false, semicolons: true };
+
+/** Minifies an ES5 bundle made of helper functions and `Modules.addCached` calls. */
+export async function minifyBundle(code: string): Promise<Minified> {
+  var first = await minify(code, {
+    ecma: 5,
+    module: false,
+    toplevel: false,
+    compress: {
+      ecma: 5,
+      passes: 2,
+      hoist_funs: false,
+      hoist_vars: false,
+      unsafe: false,
+      keep_fargs: true,
+      // Espruino reads `typeof x == "undefined"` fine, and terser must not assume a global is defined.
+      typeofs: false,
+    },
+    mangle: { toplevel: false },
+    format: FORMAT,
+  });
+  if (first.code === undefined) throw new Error('terser produced no output');
+  var reordered = hoistJs(first.code, 'minified.js');
+  var second = await minify(reordered, { ecma: 5, module: false, compress: false, mangle: false, format: FORMAT });
+  if (second.code === undefined) throw new Error('terser produced no output');
+  var out = second.code;
+  return { code: out, sizes: measure(out), total: Buffer.byteLength(out) };
+}
+
+/** Bytes of each top-level piece: the helpers together, then each `Modules.addCached` by id. */
+export function measure(code: string): ModuleSize[] {
+  var ast: any = acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' });
+  var helpers = 0;
+  var sizes: ModuleSize[] = [];
+  for (var node of ast.body) {
+    var bytes = Buffer.byteLength(code.slice(node.start, node.end));
+    var id = addCachedId(node);
+    if (id !== undefined) {
+      sizes.push({ id: id, bytes: bytes });
+    } else if (node.type === 'ExpressionStatement' && node.expression.type === 'SequenceExpression') {
+      // terser may join consecutive addCached calls with commas
+      for (var ex of node.expression.expressions) {
+        var eid = addCachedId({ type: 'ExpressionStatement', expression: ex });
+        var eb = Buffer.byteLength(code.slice(ex.start, ex.end)) + 1;
+        if (eid !== undefined) sizes.push({ id: eid, bytes: eb });
+        else helpers += eb;
+      }
+    } else {
+      helpers += bytes;
+    }
+  }
+  if (helpers) sizes.unshift({ id: '(helpers)', bytes: helpers });
+  return sizes;
+}
+
+/** The module id of a `Modules.addCached("id", function(){...})` statement, else undefined. */
+export function addCachedId(node: any): string | undefined {
+  if (!node || node.type !== 'ExpressionStatement') return undefined;
+  var e = node.expression;
+  if (e.type !== 'CallExpression' || e.callee.type !== 'MemberExpression') return undefined;
+  var c = e.callee;
+  if (c.object.type !== 'Identifier' || c.object.name !== 'Modules' || c.property.name !== 'addCached') return undefined;
+  var a = e.arguments[0];
+  return a && a.type === 'Literal' && typeof a.value === 'string' ? a.value : undefined;
+}
