@@ -26,7 +26,7 @@ export interface SimTcpConn {
   write(data: Buffer): void;
   /** Sends FIN after queued data. */
   end(): void;
-  /** Sends RST and drops everything. */
+  /** Sends RST and drops everything. (The world does not call this side's onClose for it: the caller knows.) */
   destroy(): void;
 }
 
@@ -34,6 +34,14 @@ export interface SimUdpPort {
   /** Sends a datagram; silently dropped by the link when it is down or lossy (as on a real network). */
   send(dstIp: string, dstPort: number, data: Buffer): void;
   close(): void;
+}
+
+/** Addressing of a configured NIC as its access network sees it. */
+export interface SimNicLease {
+  ip: string;
+  netmask: string;
+  gateway: string;
+  dns: string;
 }
 
 export interface SimNic {
@@ -62,6 +70,8 @@ export interface SimNic {
    * link to the world's DNS server. `cb(null)` when it fails or times out.
    */
   resolve(name: string, cb: (ip: string | null) => void): void;
+  /** Optional: netmask, gateway and DNS server of the access network the NIC's address belongs to; null unconfigured. */
+  lease?(): SimNicLease | null;
 }
 
 /** What the SIM7600 model asks of the world's cellular network model. */
@@ -87,6 +97,12 @@ export interface CellNetwork {
   deactivate(): void;
   /** The network dropped the PDP context by itself (the modem then reports +CIPEVENT). Returns unsubscribe. */
   onPdpLost(cb: () => void): () => void;
+  /**
+   * Optional: the modem's radio went on (CFUN=1) or off (CFUN=0/4, power off). On: registration starts
+   * (searching, then the outcome after the registration delay). Off: not registered, PDP gone. Without
+   * these calls registration starts at the first registration() or onRegistration().
+   */
+  radio?(on: boolean): void;
 }
 
 /** What the Wi-Fi radio model (hal/host binding of WifiRadio) asks of the world's access points. */
