@@ -12,16 +12,14 @@ var RELAY = [
   'tty.setraw(s)',
   'tty.setraw(m)',
   'sys.stderr.write(os.ttyname(s) + "\\n"); sys.stderr.flush()',
-  'i = sys.stdin.buffer.raw',
-  'o = sys.stdout.buffer.raw',
   'while True:',
-  '    r, _, _ = select.select([m, i], [], [])',
+  '    r, _, _ = select.select([m, 0], [], [])',
   '    if m in r:',
   '        try: d = os.read(m, 4096)',
   '        except OSError: d = b""',
-  '        if d: o.write(d)',
-  '    if i in r:',
-  '        d = os.read(i.fileno(), 4096)',
+  '        if d: os.write(1, d)',
+  '    if 0 in r:',
+  '        d = os.read(0, 4096)',
   '        if not d: break',
   '        os.write(m, d)',
 ].join('\n');
@@ -60,9 +58,13 @@ export class PtyBridge {
     if (this.proc.stdin!.writable) this.proc.stdin!.write(Buffer.from(d, 'latin1'));
   }
 
-  close(): void {
+  /** Stops the relay (the pty goes with it); resolves once the process is gone. */
+  close(): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return Promise.resolve();
+    var gone = new Promise<void>((r) => this.proc.once('exit', () => r()));
     this.proc.stdin!.end();
     this.proc.kill('SIGKILL');
+    return gone;
   }
 
   /** True when python3 runs here. */

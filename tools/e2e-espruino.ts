@@ -1,0 +1,499 @@
+/**
+ * `npm run e2e:espruino`: the whole firmware path in the real interpreter against a real broker.
+ *
+ * With ESPRUINO_BIN pointing to Espruino's Linux build (2v29), it builds the espruino-linux board with the
+ * failover demo (examples/failover-demo.ts), starts a development cloud on 127.0.0.1 (aedes on a TCP port
+ * it picks, a UDP echo responder), runs the built file in the interpreter (a temporary working directory
+ * with netswitch.json pointing at those ports, stdin /dev/null) and checks from the outside, with an
+ * mqtt.js client, that:
+ *   1. the device connects (its retained "online" status arrives);
+ *   2. its function answers (setInterval → 1 s) and its QoS 1 readings arrive;
+ *   3. it survives a broker restart (aedes and its TCP server closed, a few seconds later a new one on the
+ *      same port), and the QoS 1 readings published meanwhile arrive after the reconnect (the outbox);
+ *   4. its probes were answered (the echo responder saw datagrams from it);
+ * and reports the memory the device printed (`process.memory().usage`) after start-up. Every process and
+ * server is stopped at the end, also on failure or timeout. Without ESPRUINO_BIN it says it skipped.
+ *
+ *   ESPRUINO_BIN=/path/to/espruino npm run e2e:espruino [-- --sketch FILE | --file BUILT.js] [--no-cell] [--verbose]
+ */
+import { ChildProcess, spawn } from 'child_process';
+import * as dgram from 'dgram';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { Aedes } from 'aedes';
+import * as mqtt from 'mqtt';
+import { buildFirmware } from '../build/build';
+import { RealClock } from '../hal/host/real-clock';
+import { Sim7600Model } from '../sim/sim7600/sim7600-model';
+import { RealCellNetwork } from '../build/e2e/real-cell-network';
+import { PtyBridge } from '../build/e2e/pty-bridge';
+
+export var ROOT = path.resolve(__dirname, '..');
+export var DEFAULT_SKETCH = path.join(ROOT, 'examples', 'failover-demo.ts');
+export var DEVICE_ID = 'e2e-pi';
+var DEVICE_USER = { username: 'dev1', password: 'e2e-dev-pw' };
+var APP_USER = { username: 'app', password: 'e2e-app-pw' };
+
+/** How long the broker stays down in the restart check, ms. */
+export var OUTAGE_MS = 3000;
+/** The whole run's limit, ms. */
+export var TOTAL_LIMIT_MS = 40000;
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** Not applicable in this run (counts as ok). */
+  skipped?: boolean;
+}
+
+export interface E2eResult {
+  skipped: boolean;
+  ok: boolean;
+  checks: Check[];
+  /** `process.memory().usage` (blocks) the device printed after start-up / at its first cloud connection. */
+  memory: { startup: number; cloud: number; total: number; blocksize: number };
+  /** Wall time of the run (build excluded) and of the build, ms. */
+  runMs: number;
+  buildMs: number;
+  /** The device's output lines. */
+  lines: string[];
+  /** Processes the run started (all gone when it returns) and the TCP port its broker used (closed). */
+  pids: number[];
+  brokerPort: number;
+  /** Lines that mean an uncaught error in the device. */
+  uncaught: string[];
+}
+
+/** One line of raw interpreter output, cleaned: no CR, no "ESC[J", no REPL prompt. */
+export function cleanLine(l: string): string {
+  return l.replace(/\x1b\[J/g, '').replace(/\r/g, '').replace(/^>+/, '');
+}
+
+export function isUncaught(l: string): boolean {
+  return /^Uncaught /.test(l) || /Execution Interrupted/.test(l) || /OUT OF MEMORY/i.test(l) || /^New interpreter error(?!: FIFO_FULL)/.test(l);
+}
+
+/** A running interpreter: its lines as they come, and a kill that always works. */
+export class Device {
+  proc: ChildProcess;
+  lines: string[] = [];
+  exited = false;
+  dir: string;
+  _buf = '';
+  _watch: Array<() => void> = [];
+
+  constructor(bin: string, file: string, config: any) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-espruino-'));
+    fs.writeFileSync(path.join(this.dir, 'netswitch.json'), JSON.stringify(config));
+    // stdin: an idle pipe, never written. With /dev/null the Linux build's input thread keeps reading EOF
+    // into its event queue and then never reads serial devices (the SIM7600's pty).
+    this.proc = spawn(bin, [file], { cwd: this.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stdin!.on('error', () => undefined);
+    var onData = (d: Buffer) => {
+      this._buf += d.toString('latin1');
+      var parts = this._buf.split('\n');
+      this._buf = parts.pop() as string;
+      for (var p of parts) {
+        var l = cleanLine(p);
+        if (l) this.lines.push(l);
+      }
+      for (var w of this._watch.slice()) w();
+    };
+    this.proc.stdout!.on('data', onData);
+    this.proc.stderr!.on('data', onData);
+    this.proc.on('exit', () => {
+      this.exited = true;
+      for (var w of this._watch.slice()) w();
+    });
+  }
+
+  /** Resolves with the first line matching `re` (searching from line `from`), or null after `ms`. */
+  waitLine(re: RegExp, ms: number, from = 0): Promise<string | null> {
+    return new Promise((res) => {
+      var t: NodeJS.Timeout;
+      var check = () => {
+        for (var i = from; i < this.lines.length; i++) {
+          if (re.test(this.lines[i])) return done(this.lines[i]);
+        }
+        if (this.exited) done(null);
+      };
+      var done = (l: string | null) => {
+        clearTimeout(t);
+        var k = this._watch.indexOf(check);
+        if (k >= 0) this._watch.splice(k, 1);
+        res(l);
+      };
+      t = setTimeout(() => done(null), ms);
+      this._watch.push(check);
+      check();
+    });
+  }
+
+  /** Kills the interpreter (SIGKILL) and removes its working directory. */
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      var gone = new Promise<void>((r) => this.proc.once('exit', () => r()));
+      this.proc.kill('SIGKILL');
+      await Promise.race([gone, sleep(2000)]);
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A broker and its TCP server on one port; `close` ends both and every connection. */
+export interface Broker {
+  aedes: Aedes;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An aedes broker on 127.0.0.1:`port` (0: any) accepting the two e2e users. `holdDevice()` true delays
+ * the device's CONNACK (so an outside subscriber can re-subscribe first after a restart).
+ */
+export async function startBroker(port: number, holdDevice: () => boolean): Promise<Broker> {
+  var aedes = new Aedes({ heartbeatInterval: 3600000 });
+  aedes.authenticate = (client, username, password, done) => {
+    var pw = password ? password.toString() : '';
+    var ok = (username === DEVICE_USER.username && pw === DEVICE_USER.password) || (username === APP_USER.username && pw === APP_USER.password);
+    if (!ok) {
+      var e: any = new Error('bad user name or password');
+      e.returnCode = 4;
+      return done(e, null);
+    }
+    var t0 = Date.now();
+    var go = () => (client.id === DEVICE_ID && holdDevice() && Date.now() - t0 < 5000 ? setTimeout(go, 50) : done(null, true));
+    go();
+  };
+  await aedes.listen();
+  var socks = new Set<net.Socket>();
+  var server = net.createServer((s) => {
+    socks.add(s);
+    s.on('close', () => socks.delete(s));
+    s.on('error', () => undefined);
+    aedes.handle(s);
+  });
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(port, '127.0.0.1', () => res());
+  });
+  var closed = false;
+  return {
+    aedes: aedes,
+    port: (server.address() as net.AddressInfo).port,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((r) => aedes.close(() => r()));
+      for (var s of socks) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** A UDP echo responder (RFC 862) that counts datagrams per source address. */
+export async function startEcho(): Promise<{ port: number; seen: { [addr: string]: number }; close(): void }> {
+  var sock = dgram.createSocket('udp4');
+  var seen: { [addr: string]: number } = {};
+  sock.on('message', (m, r) => {
+    seen[r.address] = (seen[r.address] || 0) + 1;
+    sock.send(m, r.port, r.address);
+  });
+  await new Promise<void>((res, rej) => {
+    sock.once('error', rej);
+    sock.bind(0, '127.0.0.1', () => res());
+  });
+  var closed = false;
+  return {
+    port: sock.address().port,
+    seen: seen,
+    close: () => {
+      if (!closed) sock.close();
+      closed = true;
+    },
+  };
+}
+
+/** A TCP port on 127.0.0.1 with nothing listening (taken, then freed). */
+export async function freePort(): Promise<number> {
+  var s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  var p = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return p;
+}
+
+/** A SIM7600 model behind a pseudo-terminal, its data over the host's real sockets. */
+export interface Cell {
+  path: string;
+  network: RealCellNetwork;
+  model: Sim7600Model;
+  pid: number;
+  close(): Promise<void>;
+}
+
+export async function startCell(): Promise<Cell> {
+  var clock = new RealClock();
+  var network = new RealCellNetwork(clock);
+  var model = new Sim7600Model({ clock: clock, net: network, startOn: true });
+  var pty = new PtyBridge();
+  var p = await pty.ready;
+  pty.onData = (d) => model.uart.write(d);
+  model.uart.onData((d) => pty.write(d));
+  return {
+    path: p, network: network, model: model, pid: pty.proc.pid as number,
+    close: () => {
+      model.uart.onData(null);
+      network.deactivate();
+      return pty.close();
+    },
+  };
+}
+
+/** Builds the espruino-linux board with `sketch` into a temporary folder; returns the file. */
+export async function buildLinuxFirmware(sketch?: string): Promise<{ file: string; ms: number }> {
+  var t0 = Date.now();
+  var out = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-espruino-build-'));
+  var r = await buildFirmware({ board: 'espruino-linux', sketch: sketch, outDir: out, typecheck: false });
+  return { file: r.file, ms: Date.now() - t0 };
+}
+
+/** The device configuration for a cloud on 127.0.0.1. */
+export function deviceConfig(port: number, echoPort: number): any {
+  return { deviceId: DEVICE_ID, host: '127.0.0.1', port: port, echoPort: echoPort, username: DEVICE_USER.username, password: DEVICE_USER.password };
+}
+
+/** "memory after start-up: usage 12071 of 32768 blocks (27 bytes each)" → numbers. */
+export function parseMemory(line: string | null): { usage: number; total: number; blocksize: number } {
+  var m = line ? /usage (\d+) of (\d+) blocks( \((\d+) bytes each\))?/.exec(line) : null;
+  return m ? { usage: +m[1], total: +m[2], blocksize: m[4] ? +m[4] : 0 } : { usage: -1, total: -1, blocksize: 0 };
+}
+
+interface Rx {
+  topic: string;
+  payload: string;
+  at: number;
+}
+
+/** Runs the end-to-end check. `file`: an already built firmware file (built here when omitted). */
+export async function runE2e(o: { bin: string; file?: string; sketch?: string; cell?: boolean; log?: (l: string) => void }): Promise<E2eResult> {
+  var log = o.log || (() => undefined);
+  var res: E2eResult = { skipped: false, ok: false, checks: [], memory: { startup: -1, cloud: -1, total: -1, blocksize: 0 }, runMs: 0, buildMs: 0, lines: [], uncaught: [], pids: [], brokerPort: 0 };
+  var check = (name: string, ok: boolean, detail: string) => {
+    res.checks.push({ name: name, ok: ok, detail: detail });
+    log((ok ? 'ok   ' : 'FAIL ') + name + (detail ? ': ' + detail : ''));
+  };
+  var file = o.file;
+  if (!file) {
+    var b = await buildLinuxFirmware(o.sketch || DEFAULT_SKETCH);
+    file = b.file;
+    res.buildMs = b.ms;
+    log('built ' + file + ' in ' + (b.ms / 1000).toFixed(1) + ' s');
+  }
+  var t0 = Date.now();
+  var broker: Broker | null = null;
+  var echo: Awaited<ReturnType<typeof startEcho>> | null = null;
+  var sub: mqtt.MqttClient | null = null;
+  var dev: Device | null = null;
+  var cell: Cell | null = null;
+  var appSubscribed = false;
+  var rx: Rx[] = [];
+  var pre = 'd/' + DEVICE_ID + '/';
+  var limit: NodeJS.Timeout | undefined;
+  var run = async () => {
+    echo = await startEcho();
+    broker = await startBroker(0, () => false);
+    var port = broker.port;
+    res.brokerPort = port;
+    log('cloud: MQTT 127.0.0.1:' + port + ', UDP echo 127.0.0.1:' + echo.port);
+    sub = mqtt.connect({ host: '127.0.0.1', port: port, clientId: 'e2e-app', username: APP_USER.username, password: APP_USER.password, reconnectPeriod: 100, connectTimeout: 2000, protocolVersion: 4 });
+    sub.on('error', () => undefined);
+    sub.on('message', (t, p) => rx.push({ topic: t, payload: p.toString('latin1'), at: Date.now() }));
+    sub.on('close', () => (appSubscribed = false));
+    sub.on('connect', () => {
+      sub!.subscribe(pre + '#', { qos: 1 }, (err) => (appSubscribed = !err));
+    });
+    await until(() => appSubscribed, 5000);
+    if (!appSubscribed) throw new Error('the outside subscriber did not connect');
+
+    var cfg = deviceConfig(port, echo.port);
+    var withCell = o.cell === undefined ? PtyBridge.available() : o.cell;
+    if (withCell) {
+      cell = await startCell();
+      res.pids.push(cell.pid);
+      cfg.cellular = { path: cell.path, baud: 115200 };
+      log('cell0: SIM7600 model on ' + cell.path);
+    } else {
+      log('cell0: none (python3 is needed for the pseudo-terminal)');
+    }
+    dev = new Device(o.bin, path.resolve(file!), cfg);
+    res.pids.push(dev.proc.pid as number);
+    var d: Device = dev;
+    var online = (after: number) => rx.some((m) => m.topic === pre + 'status' && m.payload === 'online' && m.at >= after);
+    await until(() => online(0) || d.exited, 10000);
+    check('device connected', online(0), online(0) ? 'status "online" received' : 'no "online" status in 10 s');
+    if (!online(0)) return;
+    var memLine = await d.waitLine(/^I board: memory after start-up/, 1000);
+    var m1 = parseMemory(memLine);
+    var m2 = parseMemory(await d.waitLine(/^I board: memory at first cloud connection/, 1000));
+    res.memory = { startup: m1.usage, cloud: m2.usage, total: m2.total, blocksize: m2.blocksize };
+    check('memory reported', m1.usage > 0 && m2.usage > 0, m1.usage > 0 ? 'process.memory().usage ' + m1.usage + ' blocks after start-up, ' + m2.usage + ' at the first cloud connection' : 'no "memory after start-up" line');
+
+    // The demo's function "setInterval" sets the publish period in seconds; its result comes back on r/.
+    sub.publish(pre + 'f/setInterval/1', '1', { qos: 1 });
+    var answered = () => rx.some((m) => m.topic === pre + 'r/setInterval/1');
+    await until(answered, 5000);
+    var ans = rx.filter((m) => m.topic === pre + 'r/setInterval/1')[0];
+    check('function call answered', !!ans && ans.payload === '1', ans ? 'setInterval("1") returned ' + JSON.stringify(ans.payload) : 'no answer in 5 s');
+    var readings = () => rx.filter((m) => m.topic === pre + 'e/reading');
+    var seqOf = (m: Rx) => parseInt(m.payload, 10);
+    var tFn = Date.now();
+    await until(() => readings().filter((m) => m.at > tFn).length >= 3, 6000);
+    var before = readings();
+    check('QoS 1 publishes arrive', before.length >= 3, before.length + ' readings (seq ' + before.map(seqOf).join(',') + ')');
+
+    // Broker restart: the device must notice, keep publishing into its outbox, reconnect and deliver.
+    var lastBefore = Math.max.apply(null, before.map(seqOf));
+    var lineMark = d.lines.length;
+    await broker.close();
+    var tDown = Date.now();
+    log('broker closed; restarting it in ' + OUTAGE_MS / 1000 + ' s');
+    await sleep(OUTAGE_MS);
+    // The device's CONNACK waits until the outside subscriber is back, so it sees the outbox delivery.
+    broker = await startBroker(port, () => !appSubscribed);
+    var tUp = Date.now();
+    await until(() => online(tUp) || d.exited, 20000);
+    var back = rx.filter((m) => m.topic === pre + 'status' && m.payload === 'online' && m.at >= tUp)[0];
+    check('broker restart survived', !!back, back ? 'online again ' + ((back.at - tUp) / 1000).toFixed(1) + ' s after the new broker started' : 'no "online" in 20 s');
+    if (!back) return;
+    var queuedLine = await d.waitLine(/^I board: outbox: \d+ message/, 1000, lineMark);
+    var queued = queuedLine ? parseInt(/outbox: (\d+)/.exec(queuedLine)![1], 10) : 0;
+    // Everything up to the first reading published after the reconnect (at most about 1 s after it).
+    await until(() => readings().some((m) => m.at >= back!.at + 1200), 4000);
+    var all = readings();
+    var seqs: number[] = [];
+    for (var r of all) if (seqs.indexOf(seqOf(r)) < 0) seqs.push(seqOf(r));
+    seqs.sort((a, b) => a - b);
+    var missing: number[] = [];
+    for (var s = seqs[0]; s <= seqs[seqs.length - 1]; s++) if (seqs.indexOf(s) < 0) missing.push(s);
+    var during = all.filter((m) => seqOf(m) > lastBefore && m.at >= back!.at && m.at < back!.at + 1000);
+    var duringSeqs = during.map(seqOf);
+    var downS = (back.at - tDown) / 1000;
+    check('QoS 1 publishes made while the broker was down arrive after the reconnect',
+      queued >= 2 && missing.length === 0 && duringSeqs.length >= 2,
+      'down ' + downS.toFixed(1) + ' s; device outbox held ' + queued + '; delivered right after the reconnect: seq ' + duringSeqs.join(',') +
+      '; seq ' + seqs[0] + '..' + seqs[seqs.length - 1] + (missing.length ? ', MISSING ' + missing.join(',') : ', none missing') +
+      ', ' + (all.length - seqs.length) + ' duplicate(s)');
+
+    if (cell) {
+      var cellReady = d.lines.some((l) => l === 'I cell0: ready');
+      check('cell0 (SIM7600 on a serial device) ready', cellReady, cellReady ? 'over ' + cell.path : 'never ready; modem transcript: ' + cell.model.transcript.slice(-12).join(' | '));
+    }
+    var total = echo.seen['127.0.0.1'] || 0;
+    if (cell) {
+      var viaCell = cell.network.sent['127.0.0.1:' + echo.port] || 0;
+      check('probes answered by the UDP echo responder', total - viaCell > 0 && viaCell > 0, (total - viaCell) + ' datagram(s) from eth0, ' + viaCell + ' from cell0');
+    } else {
+      res.checks.push({ name: 'probes answered by the UDP echo responder', ok: true, skipped: true, detail: 'one interface only: the manager has nothing to choose between, so it does not probe (' + total + ' datagram(s))' });
+      log('skip probes answered by the UDP echo responder: one interface only (no cell0), nothing to probe');
+    }
+  };
+  try {
+    await Promise.race([
+      run(),
+      new Promise<void>((_r, rej) => {
+        limit = setTimeout(() => rej(new Error('time limit (' + TOTAL_LIMIT_MS / 1000 + ' s) reached')), TOTAL_LIMIT_MS);
+      }),
+    ]);
+  } catch (e: any) {
+    check('run completed', false, e && e.message ? e.message : String(e));
+  } finally {
+    clearTimeout(limit);
+    var dd = dev as Device | null;
+    if (dd) {
+      await sleep(100);
+      res.lines = dd.lines.slice();
+      await dd.stop();
+    }
+    var sc = sub as mqtt.MqttClient | null;
+    if (sc) await new Promise<void>((r) => sc!.end(true, {}, () => r()));
+    var bk = broker as Broker | null;
+    if (bk) await bk.close();
+    var ec = echo as { close(): void } | null;
+    if (ec) ec.close();
+    var cc = cell as Cell | null;
+    if (cc) await cc.close();
+  }
+  res.uncaught = res.lines.filter(isUncaught);
+  check('no uncaught error in the device', res.uncaught.length === 0, res.uncaught.length ? res.uncaught.join(' | ') : '');
+  res.runMs = Date.now() - t0;
+  res.ok = res.checks.every((c) => c.ok);
+  return res;
+}
+
+/** Polls `cond` every 20 ms until true or `ms` passed. */
+export async function until(cond: () => boolean, ms: number): Promise<boolean> {
+  var end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await sleep(20);
+  }
+  return cond();
+}
+
+/**
+ * The same board with nothing listening on the cloud's port, for `ms`: the device's lines. Used to check
+ * that an unreachable cloud gives clear log lines and backed-off retries, never an exception.
+ */
+export async function runUnreachable(o: { bin: string; file: string; ms: number }): Promise<{ lines: string[]; uncaught: string[] }> {
+  var port = await freePort();
+  var dev = new Device(o.bin, path.resolve(o.file), deviceConfig(port, port));
+  try {
+    await sleep(o.ms);
+  } finally {
+    await dev.stop();
+  }
+  return { lines: dev.lines, uncaught: dev.lines.filter(isUncaught) };
+}
+
+async function main(argv: string[]): Promise<number> {
+  var bin = process.env.ESPRUINO_BIN;
+  if (!bin) {
+    console.log('skipped: ESPRUINO_BIN not set (point it to Espruino\'s Linux build to run the end-to-end check)');
+    return 0;
+  }
+  if (!fs.existsSync(bin)) {
+    console.error('ESPRUINO_BIN=' + bin + ': no such file');
+    return 1;
+  }
+  var k = argv.indexOf('--sketch');
+  var sketch = k >= 0 ? path.resolve(argv[k + 1]) : DEFAULT_SKETCH;
+  var f = argv.indexOf('--file');
+  var r = await runE2e({ bin: bin, sketch: sketch, file: f >= 0 ? path.resolve(argv[f + 1]) : undefined, cell: argv.indexOf('--no-cell') >= 0 ? false : undefined, log: (l) => console.log(l) });
+  console.log('memory: ' + r.memory.startup + ' blocks used after start-up, ' + r.memory.cloud + ' at the first cloud connection' +
+    (r.memory.blocksize ? ' (' + r.memory.blocksize + ' bytes per block in this build; the pool grew to ' + r.memory.total + ' blocks)' : ''));
+  console.log('time: build ' + (r.buildMs / 1000).toFixed(1) + ' s, run ' + (r.runMs / 1000).toFixed(1) + ' s');
+  if (!r.ok || argv.indexOf('--verbose') >= 0) {
+    console.log('device output:');
+    for (var l of r.lines) console.log('  | ' + l);
+  }
+  console.log(r.ok ? 'e2e: PASS' : 'e2e: FAIL');
+  return r.ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
