@@ -191,6 +191,8 @@ export class Sim7600Model {
       this.status.write(true);
       this._echo = false;
       this._attachUntil = 0;
+      // A modem left on by an earlier run of the firmware is registered (or registering) already.
+      if (this._net.radio) this._net.radio(true);
     }
   }
 

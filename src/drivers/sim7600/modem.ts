@@ -185,6 +185,7 @@ export class Modem {
     if (this._ps && this._ps.read()) {
       this._dl = this._clk.now() + this._t.syncMs;
       this._power(PW_SYNC);
+      this._sync();
       return;
     }
     this._pk.write(this._ka);

@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { makeRig, until } from './harness';
+import { Sim7600Interface } from '../../../src/drivers/sim7600/sim7600-interface';
 import { IF_READY, IF_ON, IF_OFF } from '../../../src/net/types';
 
 describe('Sim7600Interface bring-up', function () {
@@ -34,5 +35,16 @@ describe('Sim7600Interface bring-up', function () {
     rig.cell.off();
     assert.ok(until(rig, function () { return rig.cell.state() === IF_OFF; }, 20000));
     assert.equal(rig.model.powered(), false);
+  });
+});
+
+describe('Sim7600Interface with a modem already on', function () {
+  it('syncs with AT at once when STATUS reads high at power-on (no PWRKEY press)', function () {
+    var rig = makeRig({ model: { startOn: true } });
+    var cell = new Sim7600Interface({ uart: rig.model.uart, clock: rig.clock, pwrkey: rig.model.pwrkey, status: rig.model.status, log: rig.log, apn: 'internet' });
+    rig.cell = cell;
+    cell.connect();
+    assert.ok(until(rig, function () { return rig.cell.state() === IF_READY; }, 60000), 'stuck in ' + rig.cell.state());
+    assert.equal(rig.model.boots, 0, 'PWRKEY must not be pressed: that would switch the modem off');
   });
 });
