@@ -58,7 +58,7 @@ export class Liveness {
 
   _check(): void {
     this._t = undefined;
-    if (this._clock.now() - this.lastLife() < this._idle) {
+    if (this.lastLife() + this._idle - this._clock.now() > 0) {
       this._arm();
       return;
     }
