@@ -1,12 +1,20 @@
 import { Clock, TimerId } from '../../hal/clock';
 import { Log, NULL_LOG, LOG_DEBUG } from '../../hal/log';
 import { NetInterface, UdpSocket, TcpSocket } from '../net/interface';
-import { IF_READY, E_OK, E_DNS, E_NETDOWN, E_NO_SOCKET, E_TIMEOUT } from '../net/types';
+import { IF_READY, E_OK, E_DNS, E_NETDOWN, E_NO_SOCKET, E_TIMEOUT, E_CLOSED } from '../net/types';
+import type { PolicyInput } from './policy';
 
 /**
  * Interface probing: a few small UDP echo packets (RFC 862) to the cloud host through each ready
  * interface, all interfaces at once and never blocking; a timed TCP connect to the broker when no echo
  * answers. Bytes are counted as they would cross the air: payload + 28 bytes of IPv4/UDP headers.
+ *
+ * Early finish: given the candidate order the results lead to (ProberOptions.order), an evaluation ends as
+ * soon as its winner is known: the head of that order has a complete valid result while every interface
+ * still probing is ranked below it even at its best case (every outstanding echo answering now, packets not
+ * yet sent answering instantly). The others are cut: their results hold what was measured by then
+ * (`cut`, score a lower bound) and late answers are ignored. An interface whose session just died
+ * (Prober.suspect) cannot hold the decision back until it answers an echo.
  */
 
 /** How a probe measures: the knobs of one evaluation (a policy supplies them). */
@@ -25,6 +33,8 @@ export interface ProbeSpec {
   randomMax: number;
   /** Time a TCP connect to the broker when no echo answered. */
   tcpFallback: boolean;
+  /** Wait for every interface even when the winner is already known (Particle). Default false. */
+  exhaustive?: boolean;
 }
 
 /** Probe methods. */
@@ -44,6 +54,8 @@ export const UDP_OVERHEAD = 28;
 export const TCP_PROBE_BYTES = 288;
 /** Resolved cloud addresses are reused this long. */
 export const PROBE_DNS_TTL_MS = 600000;
+/** How long an interface stays suspect after its session died on it (Prober.suspect). */
+export const PROBE_SUSPECT_MS = 30000;
 
 /** The outcome of probing one interface. */
 export interface ProbeResult {
@@ -65,8 +77,13 @@ export interface ProbeResult {
   /** Bytes sent and received by the probe (counted; the TCP fallback estimated). */
   bytes: number;
   durMs: number;
-  /** E_* error that ended the probe early (E_OK otherwise). */
+  /** E_* error that ended the probe early (E_OK otherwise; E_CLOSED when cut before any answer). */
   err: number;
+  /**
+   * Cut short by an early finish: it could no longer win. rtt, loss and bytes cover what was measured by
+   * then; a valid cut result's score is a lower bound of what it could have reached.
+   */
+  cut?: boolean;
 }
 
 /** Where probes go. */
@@ -110,6 +127,23 @@ export function invalidResult(id: string, t: number, err: number): ProbeResult {
   return { id: id, t: t, valid: false, method: PM_NONE, sent: 0, recv: 0, rtt: -1, loss: 1, score: Infinity, bytes: 0, durMs: 0, err: err };
 }
 
+/**
+ * The `order` option of a Prober from a policy and a source of its current input (a fresh object on each
+ * call, e.g. the manager's `_input()`): the policy's order with each probed interface's result in place.
+ * Null, so no early finish, while a session is up (`current` set): a move decision weighs margins against
+ * the current interface's full result.
+ */
+export function probeOrder(policy: { order(inp: PolicyInput): string[] }, input: () => PolicyInput): (res: ProbeResult[]) => string[] | null {
+  return function (res: ProbeResult[]) {
+    var inp = input();
+    if (inp.current !== null) return null;
+    for (var i = 0; i < inp.ifs.length; i++) {
+      for (var j = 0; j < res.length; j++) if (res[j].id === inp.ifs[i].id) inp.ifs[i].probe = res[j];
+    }
+    return policy.order(inp);
+  };
+}
+
 /** The probe of one interface: resolve → UDP echoes → (TCP connect) → done. */
 class IfProbe {
   _p: Prober;
@@ -127,12 +161,18 @@ class IfProbe {
   _phaseT: TimerId;
   _deadT: TimerId;
   _done = false;
+  /** Reports to the Prober when it finishes (false once cut). */
+  _report = true;
+  /** Its session died lately: it cannot hold an early finish back until it answers. */
+  _sus: boolean;
   _onState: (st: number) => void;
 
   constructor(p: Prober, iface: NetInterface) {
     this._p = p;
     this._if = iface;
     this._t0 = p._clock.now();
+    var at = p._sus[iface.id];
+    this._sus = at !== undefined && this._t0 - at < PROBE_SUSPECT_MS;
     this._res = invalidResult(iface.id, this._t0, E_OK);
     var self = this;
     this._onState = function (st: number) {
@@ -216,6 +256,7 @@ class IfProbe {
         self._send();
       }, p.spec.intervalMs);
     }
+    p._poke();
   }
 
   _echo(data: string): void {
@@ -227,7 +268,12 @@ class IfProbe {
     this._res.recv++;
     this._res.bytes += data.length + UDP_OVERHEAD;
     this._p._echoAt = this._p._clock.now();
+    if (this._sus) {
+      this._sus = false;
+      delete this._p._sus[this._if.id];
+    }
     if (this._res.recv === this._p.spec.count) this._udpEnd();
+    else this._p._poke();
   }
 
   _udpEnd(): void {
@@ -274,7 +320,10 @@ class IfProbe {
       }
     });
     if (!this._tcp) this._finish(E_NO_SOCKET);
-    else this._res.bytes += TCP_PROBE_BYTES;
+    else {
+      this._res.bytes += TCP_PROBE_BYTES;
+      p._poke();
+    }
   }
 
   _tcpUp(): void {
@@ -296,6 +345,77 @@ class IfProbe {
     if (this._done) return;
     if (this._res.recv > 0 || this._udp) this._udpEnd();
     if (!this._done) this._finish(E_TIMEOUT);
+  }
+
+  /**
+   * A lower bound of the score this probe can still reach, or -1 when it cannot tell (resolving, or no
+   * echo yet while a TCP fallback may follow). UDP: the lowest mean RTT any outcome can give, every
+   * outstanding packet either answering now or never, packets not yet sent answering at once; loss
+   * penalties only add to a score, so they are left out. `out.slope`: how fast the bound grows now.
+   */
+  _bound(now: number, out: { slope: number }): number {
+    out.slope = 0;
+    if (this._tcp) {
+      out.slope = 1;
+      return now - this._tcpT0;
+    }
+    if (!this._udp || (!this._res.recv && this._p.spec.tcpFallback)) return -1;
+    var lbs: number[] = [];
+    var sum = 0;
+    var n = 0;
+    var i;
+    for (i = 0; i < this._rtts.length; i++) {
+      if (this._rtts[i] >= 0) {
+        sum += this._rtts[i];
+        n++;
+      } else lbs.push(now - this._sentAt[i]);
+    }
+    if (this._p.spec.count > this._rtts.length) n += this._p.spec.count - this._rtts.length;
+    lbs.sort(function (a: number, b: number) {
+      return a - b;
+    });
+    for (i = 0; i < lbs.length && (!n || lbs[i] < sum / n); i++) {
+      sum += lbs[i];
+      n++;
+      out.slope++;
+    }
+    if (!n) return -1;
+    out.slope /= n;
+    return sum / n;
+  }
+
+  /**
+   * What the early-finish check assumes of it: its result when done, else its best case (valid at the
+   * bound; invalid while suspect without an answer; valid at 0 when it cannot tell).
+   */
+  _best(now: number, out: { slope: number }): ProbeResult {
+    out.slope = 0;
+    if (this._done) return this._res;
+    var r = invalidResult(this._if.id, this._t0, E_OK);
+    if (this._sus && !this._res.recv) return r;
+    var b = this._bound(now, out);
+    r.valid = true;
+    r.method = this._tcp ? PM_TCP : PM_UDP;
+    r.score = b > 0 ? b : 0;
+    return r;
+  }
+
+  /** Ends it because the evaluation's winner is known: keeps what was measured, no callback. */
+  _cut(now: number): void {
+    var r = this._res;
+    var b = this._bound(now, { slope: 0 });
+    r.cut = true;
+    if (this._udp && r.recv > 0) {
+      var sum = 0;
+      for (var i = 0; i < this._rtts.length; i++) if (this._rtts[i] >= 0) sum += this._rtts[i];
+      r.method = PM_UDP;
+      r.valid = true;
+      r.rtt = sum / r.recv;
+      r.loss = 0;
+      r.score = b;
+    }
+    this._report = false;
+    this._finish(E_CLOSED);
   }
 
   _closeUdp(): void {
@@ -325,7 +445,7 @@ class IfProbe {
       if (err === E_NETDOWN) r.loss = 1;
     }
     r.durMs = c.now() - this._t0;
-    this._p._one(this);
+    if (this._report) this._p._one(this);
   }
 }
 
@@ -335,6 +455,12 @@ export interface ProberOptions {
   spec: ProbeSpec;
   /** Random numbers in [0, 1): nonces and (Particle-style) random sizes. */
   rnd: () => number;
+  /**
+   * The candidate order (ids, best first) the given results would lead to; one result per probed
+   * interface. Null: this evaluation needs every result. Without it (or with `spec.exhaustive`) an
+   * evaluation always waits for every interface. See probeOrder.
+   */
+  order?: (res: ProbeResult[]) => string[] | null;
 }
 
 /**
@@ -355,6 +481,12 @@ export class Prober {
   _left = 0;
   _cb: ((r: ProbeResult[]) => void) | null = null;
   _gen = 0;
+  _order: ((res: ProbeResult[]) => string[] | null) | null;
+  /** Early-finish check: due, or waiting for the bound of a slower interface to pass the leader. */
+  _chkT: TimerId;
+  _onChk: () => void;
+  /** When each interface became suspect. */
+  _sus: { [id: string]: number } = {};
   /** Evaluations run and bytes spent, for metrics. */
   evaluations = 0;
   bytes = 0;
@@ -364,6 +496,12 @@ export class Prober {
     this._log = opts.log || NULL_LOG;
     this.spec = opts.spec;
     this._rnd = opts.rnd;
+    this._order = opts.order || null;
+    var self = this;
+    this._onChk = function () {
+      self._chkT = undefined;
+      if (self._cb && self._left > 0) self._check();
+    };
   }
 
   /** True while an evaluation runs. */
@@ -392,11 +530,21 @@ export class Prober {
     for (i = 0; i < this._runs.length; i++) if (this._gen === gen) this._runs[i].start();
   }
 
+  /**
+   * The cloud session just died on `id` while it still looked ready: for PROBE_SUSPECT_MS, until it answers
+   * an echo, that interface cannot hold back an evaluation another one has already decided.
+   */
+  suspect(id: string): void {
+    this._sus[id] = this._clock.now();
+  }
+
   /** Stops a running evaluation; its callback never comes. */
   cancel(): void {
     if (!this._cb) return;
     this._cb = null;
     this._gen++;
+    this._clock.clearTimeout(this._chkT);
+    this._chkT = undefined;
     var runs = this._runs;
     this._runs = [];
     for (var i = 0; i < runs.length; i++) runs[i]._finish(E_OK);
@@ -409,21 +557,96 @@ export class Prober {
 
   _one(p: IfProbe): void {
     if (this._runs.indexOf(p) < 0) return;
-    this.bytes += p._res.bytes;
-    this._log.log(LOG_DEBUG, 'probe', p._if.id + ' ' + PROBE_METHOD_NAMES[p._res.method] + ' rtt ' + Math.round(p._res.rtt) + ' loss ' + Math.round(p._res.loss * 100) + '%');
-    if (--this._left > 0) return;
+    this._count(p);
+    if (--this._left > 0) {
+      this._poke();
+      return;
+    }
     var self = this;
     var gen = this._gen;
+    this._clock.clearTimeout(this._chkT);
     // Deliver from a fresh timer tick: a probe can finish inside an interface's own event.
-    this._clock.setTimeout(function () {
+    this._chkT = this._clock.setTimeout(function () {
       if (gen === self._gen) self._end();
     }, 0);
+  }
+
+  _count(p: IfProbe): void {
+    var r = p._res;
+    this.bytes += r.bytes;
+    this._log.log(LOG_DEBUG, 'probe', p._if.id + ' ' + PROBE_METHOD_NAMES[r.method] + (r.cut ? ' cut' : '') + ' rtt ' + Math.round(r.rtt) + ' loss ' + Math.round(r.loss * 100) + '%');
+  }
+
+  /** Something changed that may decide the evaluation: check from a fresh timer tick. */
+  _poke(): void {
+    if (!this._order || this.spec.exhaustive || !this._cb || this._left <= 0) return;
+    this._clock.clearTimeout(this._chkT);
+    this._chkT = this._clock.setTimeout(this._onChk, 0);
+  }
+
+  /**
+   * Finishes now when the head of the order, with every unfinished probe at its best case, has a complete
+   * valid result. Otherwise, when every probe ahead of it has a growing bound, checks again once the last
+   * of them has passed the head's score.
+   */
+  _check(): void {
+    var now = this._clock.now();
+    var runs = this._runs;
+    var res: ProbeResult[] = [];
+    var slopes: number[] = [];
+    var o = { slope: 0 };
+    var i;
+    for (i = 0; i < runs.length; i++) {
+      res.push(runs[i]._best(now, o));
+      slopes.push(o.slope);
+    }
+    var order = this._order!(res);
+    if (!order) return;
+    var lead = -1;
+    var ahead: number[] = [];
+    for (i = 0; i < order.length && lead < 0; i++) {
+      for (var k = 0; k < runs.length; k++) {
+        if (runs[k]._if.id !== order[i]) continue;
+        if (runs[k]._done && res[k].valid) lead = k;
+        else if (!runs[k]._done) ahead.push(k);
+      }
+    }
+    if (lead < 0) return;
+    if (!ahead.length) {
+      this._early(now);
+      return;
+    }
+    // Each one ahead passes the leader's score at the latest when its bound, growing at its present
+    // slope, exceeds it (sends only steepen the slope, and each send checks again).
+    var at = now;
+    var s = res[lead].score;
+    for (i = 0; i < ahead.length; i++) {
+      var k2 = ahead[i];
+      if (!(slopes[k2] > 0)) return;
+      var t = now + Math.floor((s - res[k2].score) / slopes[k2]) + 1;
+      if (t > at) at = t;
+    }
+    if (at > now) this._chkT = this._clock.setTimeout(this._onChk, at - now);
+  }
+
+  /** The winner is known: cut every unfinished probe and deliver. */
+  _early(now: number): void {
+    var runs = this._runs;
+    for (var i = 0; i < runs.length; i++) {
+      if (runs[i]._done) continue;
+      runs[i]._cut(now);
+      this._count(runs[i]);
+    }
+    this._left = 0;
+    this._end();
   }
 
   _end(): void {
     var cb = this._cb;
     if (!cb) return;
     this._cb = null;
+    this._clock.clearTimeout(this._chkT);
+    this._chkT = undefined;
     var out: ProbeResult[] = [];
     for (var i = 0; i < this._runs.length; i++) out.push(this._runs[i]._res);
     this._runs = [];
