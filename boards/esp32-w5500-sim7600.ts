@@ -1,15 +1,20 @@
 /**
- * Board: an ESP32 dev board (Espruino 2v29) with a WIZnet W5500 Ethernet module on SPI and a SIMCom
- * SIM7600 LTE modem on a UART. The build's default entry point (`npm run build`).
+ * Board: an ESP32 dev board (Espruino 2v29) with a WIZnet W5500 Ethernet module on SPI, a SIMCom SIM7600
+ * LTE modem on a UART and the ESP32's own Wi-Fi. The build's default entry point (`npm run build`).
+ *
+ *   eth0   W5500Interface on SPI2 (RSTn, INTn)
+ *   wl0    WifiInterface over require("Wifi") (EspruinoWifiRadio) and Espruino's net/dgram
+ *   cell0  Sim7600Interface on Serial2 (PWRKEY, STATUS)
+ *   cloud  CloudSession (MQTT + outbox in Storage), then startRuntime with the sketch's setup/loop
  *
  * Wiring (numbers are ESP32 GPIOs, Espruino's Dn pins):
  *
  *   W5500 module            ESP32                     SIM7600 module          ESP32
  *   SCLK                    D18  (VSPI SCK)           RXD                     D17  (Serial2 TX)
  *   MISO                    D19  (VSPI MISO)          TXD                     D16  (Serial2 RX)
- *   MOSI                    D23  (VSPI MOSI)          PWRKEY                  D25  (pressed = PWRKEY_ACTIVE)
+ *   MOSI                    D23  (VSPI MOSI)          PWRKEY                  D25  (pressed = pwrkeyActive)
  *   SCSn                    D5   (VSPI CS)            STATUS (optional)       D34  (input only; -1 = not wired)
- *   RSTn                    D4                        GND                     GND
+ *   RSTn                    D4   (-1 = not wired)     GND                     GND
  *   INTn                    D21  (-1 = not wired)     VBAT: own 3.8–4.2 V supply, 2 A peaks
  *   3V3, GND                3V3, GND
  *
@@ -18,24 +23,28 @@
  * pins (D4/D5) are free: D4 drives the W5500 reset. D21 and D25 are plain GPIOs; D34 is input-only, right
  * for a status line. D0, D2, D12 and D15 (strapping) and D6–D11 (flash) are left alone.
  * Most SIM7600 breakouts drive PWRKEY through a transistor, so a high ESP32 pin presses the key
- * (PWRKEY_ACTIVE 1); set it to 0 when PWRKEY is wired directly.
+ * (pwrkeyActive 1); set it to 0 when PWRKEY is wired directly.
  *
- * Overriding: every field of PINS can be replaced, in this order of precedence:
- *   1. `start({ pins: { w5500: { cs: 15 } } })` from your own entry file;
- *   2. a JSON file in Storage named "netswitch.pins" with the same shape, e.g.
- *      `require("Storage").writeJSON("netswitch.pins", {sim7600: {tx: 27, rx: 26}})`, then reset;
- *   3. the defaults below.
+ * Configuration (BoardConfig, ESP32_DEFAULTS), later layers winning:
+ *   1. the defaults below;
+ *   2. the sketch's `export var config = {...}` (its keys that are not board keys, e.g. `connection`,
+ *      go to the device configuration as they are);
+ *   3. the JSON file "netswitch.json" in Storage, so that a flashed board keeps its own identity and
+ *      secrets apart from the sketch:
+ *        require("Storage").writeJSON("netswitch.json", {deviceId: "esp32-1", host: "192.168.1.10",
+ *          username: "dev1", password: "…", apn: "internet", pins: {sim7600: {tx: 27, rx: 26}}})
+ *      then reset;
+ *   4. `start({config: {...}})` from an entry file of your own.
+ * Unknown keys and wrong types are logged and ignored. Passwords and PINs are never logged.
  *
- * Absent hardware is a state, never an exception: the board runs on any Espruino (the Linux build, an
- * ESP32 with nothing wired) and reports what it did not find.
+ * Absent hardware is a state, never an exception: on any Espruino (the Linux build, an ESP32 with nothing
+ * wired) the interfaces report failed(no_hardware) (not retried), Wi-Fi reports itself absent, and the
+ * runtime keeps running the sketch.
  */
-import { Clock } from '../hal/clock';
-import { Log, LOG_INFO, LOG_WARN } from '../hal/log';
-import { Storage } from '../hal/storage';
+import { Log, LOG_ERROR, LOG_INFO, LOG_WARN } from '../hal/log';
 import { Spi } from '../hal/spi';
 import { Uart } from '../hal/uart';
 import { GpioPin } from '../hal/gpio';
-import { NativeSockets } from '../hal/sockets';
 import { EspruinoClock } from '../hal/espruino/clock';
 import { EspruinoLog } from '../hal/espruino/log';
 import { EspruinoStorage } from '../hal/espruino/storage';
@@ -43,6 +52,15 @@ import { EspruinoSpi } from '../hal/espruino/spi';
 import { EspruinoUart } from '../hal/espruino/uart';
 import { EspruinoPin } from '../hal/espruino/gpio';
 import { EspruinoSockets } from '../hal/espruino/sockets';
+import { EspruinoWifiRadio } from '../hal/espruino/wifi-radio';
+import { NetInterface } from '../src/net/interface';
+import { W5500Interface } from '../src/drivers/w5500/w5500-interface';
+import { Sim7600Interface } from '../src/drivers/sim7600/sim7600-interface';
+import { WifiInterface } from '../src/drivers/wifi/wifi-interface';
+import { CloudSession } from '../src/cloud/cloud-session';
+import { ConnectionPolicy } from '../src/connection/policy';
+import { FEATURES_FILE } from '../src/api/runtime';
+import { Device, DeviceConfig, Runtime, startRuntime } from '../src/index';
 
 /** Pin value meaning "not wired". */
 export const NOT_WIRED = -1;
@@ -91,167 +109,185 @@ export var PINS: BoardPins = {
   sim7600: { serial: 'Serial2', tx: 17, rx: 16, baud: 115200, pwrkey: 25, pwrkeyActive: 1, status: 34 },
 };
 
-/** Storage file holding pin overrides (same shape as PINS, any subset). */
-export const PINS_FILE = 'netswitch.pins';
+/** Storage file holding the board's configuration (any subset of BoardConfig). */
+export const CONFIG_FILE = 'netswitch.json';
 
-/** Hardware probe states. */
-export const HW_UNKNOWN = 0;
-export const HW_ABSENT = 1;
-export const HW_PRESENT = 2;
-export var HW_STATE_NAMES = ['unknown', 'absent', 'present'];
-
-/** W5500 VERSIONR (common register 0x0039) reads 0x04 on a real chip. */
-export const W5500_VERSIONR = 0x0039;
-export const W5500_VERSION = 0x04;
-
-/** What the board hands to the drivers: HAL objects, or null for a bus this runtime lacks. */
-export interface Board {
-  pins: BoardPins;
-  /** True on an ESP32 Espruino build (its buses and pins exist). */
-  esp32: boolean;
-  clock: Clock;
-  log: Log;
-  storage: Storage;
-  /** Sockets of the runtime's own network (the ESP32 Wi-Fi). */
-  sockets: NativeSockets;
-  w5500: { spi: Spi; rst: GpioPin | null; int: GpioPin | null } | null;
-  sim7600: { uart: Uart; baud: number; pwrkey: GpioPin | null; pwrkeyActive: number; status: GpioPin | null } | null;
-  /** HW_* of the W5500 (VERSIONR probe, a few ms after start). */
-  w5500State: number;
-  /** HW_* of the SIM7600: left to its driver (it needs an AT exchange). */
-  sim7600State: number;
+/** The board's configuration; every field has a default (ESP32_DEFAULTS). */
+export interface BoardConfig {
+  /** MQTT client id and topic level (1–64 characters, no "/", "+", "#"); default "esp32-" + getSerial(). */
+  deviceId: string;
+  /** Cloud host (MQTT broker and UDP echo), a name or an address. */
+  host: string;
+  port: number;
+  /** UDP echo port of the cloud host (the dev cloud's default is 7007). */
+  echoPort: number;
+  username: string;
+  /** Never logged. */
+  password: string;
+  /** MQTT keepalive, s; 0: a backstop behind the policy's liveness checks (at least 60). */
+  keepAliveS: number;
+  clean: boolean;
+  /** Cellular: access point name, PDP user/password (never logged), SIM PIN (never logged). */
+  apn: string;
+  apnUser: string;
+  apnPassword: string;
+  simPin: string;
+  /** FEATURE_ETHERNET_DETECTION on a board that has not stored features yet (System.enableFeature wins). */
+  ethernet: boolean;
+  /** Wi-Fi network stored on first start when none is stored yet ({ssid, password}), or null. */
+  wifi: any;
+  /** W5500 MAC "aa:bb:cc:dd:ee:ff"; default 02:08:dc + the last 3 bytes of getSerial(). */
+  mac: string;
+  /** LOG_ERROR 0 … LOG_DEBUG 3. */
+  logLevel: number;
+  /** Connection manager knobs (docs/connection-manager.md), e.g. {"failBack": true}. */
+  connection: any;
+  /** Outbox options of the cloud session (maxCount, maxBytes, policy, persist). */
+  outbox: any;
+  /** Pin overrides, any subset of PINS ({"sim7600": {"tx": 27}}). */
+  pins: any;
+  /** Pause between two calls of the sketch's loop(), ms; 0: the runtime's default (10). */
+  loopIntervalMs: number;
+  /** Log `process.memory()` once the runtime started. */
+  memoryReport: boolean;
 }
 
+export var ESP32_DEFAULTS: BoardConfig = {
+  deviceId: '',
+  host: 'netswitch-cloud',
+  port: 1883,
+  echoPort: 7007,
+  username: '',
+  password: '',
+  keepAliveS: 0,
+  clean: false,
+  apn: '',
+  apnUser: '',
+  apnPassword: '',
+  simPin: '',
+  ethernet: true,
+  wifi: null,
+  mac: '',
+  logLevel: LOG_INFO,
+  connection: null,
+  outbox: null,
+  pins: null,
+  loopIntervalMs: 0,
+  memoryReport: true,
+};
+
 export interface BoardOptions {
-  /** Pin overrides (any subset of PINS); they win over the Storage file. */
-  pins?: any;
-  /** Log level (LOG_*), default LOG_INFO. */
-  logLevel?: number;
+  /** The last configuration layer (wins over Storage). */
+  config?: any;
   /** Use the buses even if this is not an ESP32 build. */
   force?: boolean;
 }
 
-/** `base` with the fields of `over` replaced, two levels deep (pure). */
-export function mergePins(base: BoardPins, over: any): BoardPins {
+/** What `start` assembled. */
+export interface Board {
+  cfg: BoardConfig;
+  pins: BoardPins;
+  /** True on an ESP32 Espruino build (its buses and pins exist). */
+  esp32: boolean;
+  log: Log;
+  device: Device | null;
+  runtime: Runtime | null;
+}
+
+/** The board in use (set by `start`). */
+export var current: Board | null = null;
+
+/** A copy of `a` with the fields of `b` over it, objects merged (pins: two levels). Pure. */
+function overlay(a: any, b: any): any {
   var out: any = {};
   var k: string;
-  for (k in base) {
-    var b: any = (base as any)[k];
-    var o = over && typeof over === 'object' ? over[k] : undefined;
-    var m: any = {};
-    for (var f in b) m[f] = o && o[f] !== undefined ? o[f] : b[f];
-    out[k] = m;
+  for (k in a) out[k] = a[k];
+  for (k in b) {
+    var v = b[k];
+    out[k] = v && typeof v === 'object' && !(v instanceof Array) && out[k] && typeof out[k] === 'object' ? overlay(out[k], v) : v;
   }
   return out;
 }
 
-/** True on an ESP32 build of Espruino (process.env.BOARD "ESP32", "ESP32_IDF4", ...). */
+/**
+ * The configuration from its layers, later ones winning (pure). Unknown keys and values of the wrong type
+ * are left out and named in `problems` (by key, never by value).
+ */
+export function mergeConfig(layers: any[]): { cfg: BoardConfig; problems: string[] } {
+  var cfg: any = {};
+  var d: any = ESP32_DEFAULTS;
+  var k: string;
+  for (k in d) cfg[k] = d[k];
+  var problems: string[] = [];
+  for (var i = 0; i < layers.length; i++) {
+    var l = layers[i];
+    if (!l || typeof l !== 'object') continue;
+    for (k in l) {
+      var v = l[k];
+      if (!(k in d)) problems.push('unknown setting "' + k + '"');
+      else if (v === null || v === undefined) cfg[k] = d[k];
+      else if (d[k] === null ? typeof v !== 'object' : typeof v !== typeof d[k]) problems.push('"' + k + '" must be a ' + (d[k] === null ? 'object' : typeof d[k]));
+      else cfg[k] = d[k] === null && cfg[k] ? overlay(cfg[k], v) : v;
+    }
+  }
+  var id = cfg.deviceId;
+  if (id && (id.length > 64 || id.indexOf('/') >= 0 || id.indexOf('+') >= 0 || id.indexOf('#') >= 0)) {
+    problems.push('bad "deviceId" (1-64 characters, no "/", "+" or "#")');
+    cfg.deviceId = '';
+  }
+  return { cfg: cfg, problems: problems };
+}
+
+/** The letters and digits of `getSerial()` ("" when there is none). */
+function serialHex(): string {
+  var s = typeof getSerial === 'function' ? String(getSerial()) : '';
+  var out = '';
+  for (var i = 0; i < s.length; i++) {
+    var c = s.charAt(i);
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) out += c.toLowerCase();
+  }
+  return out;
+}
+
+/** Espruino's board name (process.env.BOARD: "ESP32", "ESP32_IDF4", "LINUX", ...), or "". */
+function boardName(): string {
+  var n = typeof process !== 'undefined' && process.env ? process.env.BOARD : '';
+  return typeof n === 'string' ? n : '';
+}
+
+/** True on an ESP32 build of Espruino. */
 export function isEsp32(): boolean {
-  return typeof process !== 'undefined' && !!process.env && typeof process.env.BOARD === 'string' &&
-    process.env.BOARD.indexOf('ESP32') === 0;
+  return boardName().indexOf('ESP32') === 0;
 }
 
 function globalObject(name: string): any {
   return typeof global !== 'undefined' ? (global as any)[name] : undefined;
 }
 
-function pinOrNull(pin: number, mode?: string): GpioPin | null {
-  return pin === NOT_WIRED ? null : new EspruinoPin(pin, mode);
+function pinOrNull(pin: number, mode: string): GpioPin | undefined {
+  return pin === NOT_WIRED ? undefined : new EspruinoPin(pin, mode);
 }
 
-/** Reads VERSIONR: one SPI window, address 0x0039, control byte 0x00 (common block, read). */
-export function readW5500Version(spi: Spi): number {
-  var r = spi.send(new Uint8Array([W5500_VERSIONR >> 8, W5500_VERSIONR & 0xff, 0x00, 0x00]));
-  return r[3];
-}
-
-/** The board in use (set by `start`). */
-export var current: Board | null = null;
-
-/**
- * Creates the HAL bindings for this wiring, probes the W5500, and assembles the device. Called once when
- * this file loads, with the Storage overrides; call it yourself first only from an entry of your own.
- */
-export function start(opts?: BoardOptions): Board {
-  var o = opts || {};
-  var log = new EspruinoLog(o.logLevel);
-  var storage = new EspruinoStorage();
-  var pins = mergePins(mergePins(PINS, storage.readJSON(PINS_FILE)), o.pins);
-  var esp32 = isEsp32() || !!o.force;
-  var b: Board = {
-    pins: pins,
-    esp32: esp32,
-    clock: new EspruinoClock(),
-    log: log,
-    storage: storage,
-    sockets: new EspruinoSockets(),
-    w5500: null,
-    sim7600: null,
-    w5500State: HW_UNKNOWN,
-    sim7600State: HW_UNKNOWN,
-  };
-  current = b;
-  if (!esp32) {
-    var name = typeof process !== 'undefined' && process.env ? process.env.BOARD : '?';
-    log.log(LOG_WARN, 'board', 'not an ESP32 build (BOARD=' + name + '): no W5500, no SIM7600');
-  }
-  var spiBus = esp32 ? globalObject(pins.w5500.spi) : undefined;
-  if (spiBus) {
-    var w = pins.w5500;
-    b.w5500 = {
-      spi: new EspruinoSpi({ spi: spiBus, sck: w.sck, miso: w.miso, mosi: w.mosi, cs: w.cs, baud: w.baud }),
-      rst: pinOrNull(w.rst, 'output'),
-      int: pinOrNull(w.int, 'input_pullup'),
-    };
-  }
-  var serial = esp32 ? globalObject(pins.sim7600.serial) : undefined;
-  if (serial) {
-    var s = pins.sim7600;
-    var key = pinOrNull(s.pwrkey, 'output');
-    if (key) key.write(!s.pwrkeyActive);
-    b.sim7600 = {
-      uart: new EspruinoUart({ serial: serial, tx: s.tx, rx: s.rx, baud: s.baud }),
-      baud: s.baud,
-      pwrkey: key,
-      pwrkeyActive: s.pwrkeyActive,
-      status: pinOrNull(s.status, 'input'),
-    };
-  } else {
-    b.sim7600State = HW_ABSENT;
-    log.log(LOG_INFO, 'sim7600', 'no serial port: ' + HW_STATE_NAMES[HW_ABSENT]);
-  }
-  probeW5500(b);
-  assemble(b);
-  return b;
-}
-
-/** Releases the W5500 reset, waits for its PLL (≥ 1 ms), reads VERSIONR once and records the state. */
-function probeW5500(b: Board): void {
-  var w = b.w5500;
-  if (!w) {
-    setW5500State(b, HW_ABSENT);
-    return;
-  }
-  if (w.rst) w.rst.write(true);
-  b.clock.setTimeout(function () {
-    var v = -1;
-    try {
-      v = readW5500Version(w!.spi);
-    } catch (e) {
-      v = -1;
-    }
-    setW5500State(b, v === W5500_VERSION ? HW_PRESENT : HW_ABSENT);
-  }, 2);
-}
-
-function setW5500State(b: Board, st: number): void {
-  b.w5500State = st;
-  b.log.log(LOG_INFO, 'w5500', st === HW_PRESENT ? 'chip found (VERSIONR 0x04)' : 'no chip');
-}
+/** Stand-ins for a bus this runtime lacks: the drivers then report failed(no_hardware). */
+var NO_SPI: Spi = {
+  send: function (d: Uint8Array) {
+    return new Uint8Array(d.length);
+  },
+};
+var NO_UART: Uart = { write: function () {}, onData: function () {}, setBaud: function () {} };
+var NO_PIN: GpioPin = {
+  write: function () {},
+  read: function () {
+    return false;
+  },
+  watch: function () {
+    return function () {};
+  },
+};
 
 /**
  * The exports of the sketch built into this file (`npm run build -- --sketch FILE`: module "sketch", run
- * before this board), e.g. its `setup` and `loop`; null in a board-only build.
+ * before this board), e.g. its `setup`, `loop` and `config`; null in a board-only build.
  */
 export function sketchExports(): any {
   try {
@@ -262,18 +298,140 @@ export function sketchExports(): any {
 }
 
 /**
- * ======== Device assembly: the place where the drivers and the connection manager are wired in. ========
- * Inputs: `b.w5500` ({spi, rst, int}) for the W5500 driver (eth0), `b.sim7600` ({uart, pwrkey, status})
- * for the SIM7600 driver (cell0), `require("Wifi")` for the Wi-Fi driver (wl0), `b.sockets` for sockets
- * over the ESP32's own network, `b.clock`, `b.log`, `b.storage` for everything. A null bus means "this
- * runtime has no such hardware": the driver is created anyway and reports no_hardware as its state.
- * Then the connection manager over those interfaces, and the API facade a sketch imports: e.g.
- * `startRuntime(device, { setup: sk.setup, loop: sk.loop })` with `sk = sketchExports()`.
+ * netswitch.json from Storage. Read with Storage's own readJSON: a file written at the console with
+ * `require("Storage").writeJSON` holds Espruino's JSON dialect (unquoted keys), which JSON.parse rejects.
  */
-function assemble(b: Board): void {
-  // Not wired yet: drivers and the manager are being written. Nothing here may throw.
+function readStored(): any {
+  try {
+    return require('Storage').readJSON(CONFIG_FILE, true);
+  } catch (e) {
+    return undefined;
+  }
+}
+
+/** The sketch's `config`: board keys (first) and the rest, which is device configuration. */
+function splitSketchConfig(c: any): { board: any; device: any } {
+  var board: any = {};
+  var device: any = {};
+  if (c && typeof c === 'object') for (var k in c) (k in ESP32_DEFAULTS ? board : device)[k] = c[k];
+  return { board: board, device: device };
+}
+
+/** The MQTT keepalive behind the manager's own liveness checks: never shorter than its longest idle + ping. */
+function backstopKeepAliveS(p: ConnectionPolicy): number {
+  var kinds: Array<'ethernet' | 'wifi' | 'cell'> = ['ethernet', 'wifi', 'cell'];
+  var ms = 0;
+  for (var i = 0; i < 3; i++) ms = Math.max(ms, p.idleMs(kinds[i]) + p.pingTimeoutMs(kinds[i]));
+  return Math.min(65535, Math.max(60, Math.ceil(ms / 1000)));
+}
+
+/**
+ * Reads the configuration, creates the HAL bindings, the three interfaces and the cloud session, and
+ * starts the runtime with the sketch. Called once when this file loads; nothing in it throws (a bad
+ * configuration is logged and the runtime is not started).
+ */
+export function start(opts?: BoardOptions): Board {
+  var o = opts || {};
+  var storage = new EspruinoStorage();
   var sk = sketchExports();
-  b.log.log(LOG_INFO, 'board', 'esp32-w5500-sim7600 up (drivers not assembled yet)' + (sk ? '; sketch loaded' : ''));
+  var skc = splitSketchConfig(sk && sk.config);
+  var m = mergeConfig([skc.board, readStored(), o.config]);
+  var cfg = m.cfg;
+  var log = new EspruinoLog(cfg.logLevel);
+  var pins: BoardPins = overlay(PINS, cfg.pins || {});
+  var esp32 = isEsp32() || !!o.force;
+  var b: Board = { cfg: cfg, pins: pins, esp32: esp32, log: log, device: null, runtime: null };
+  current = b;
+  for (var i = 0; i < m.problems.length; i++) log.log(LOG_WARN, 'board', CONFIG_FILE + ': ' + m.problems[i]);
+  try {
+    assemble(b, storage, skc.device, sk);
+  } catch (e) {
+    log.log(LOG_ERROR, 'board', 'runtime not started: ' + ((e as any) && (e as any).message));
+  }
+  return b;
+}
+
+function assemble(b: Board, storage: EspruinoStorage, dc: DeviceConfig, sk: any): void {
+  var cfg = b.cfg;
+  var log = b.log;
+  var pins = b.pins;
+  var clock = new EspruinoClock();
+  var hex = serialHex();
+  if (!cfg.deviceId) cfg.deviceId = 'esp32-' + (hex.slice(-12) || 'device');
+  if (!b.esp32) log.log(LOG_WARN, 'board', 'not an ESP32 build (BOARD=' + boardName() + '): no SPI2/Serial2 hardware');
+  log.log(LOG_INFO, 'board', 'device ' + cfg.deviceId + ', cloud ' + cfg.host + ':' + cfg.port + ' (echo ' + cfg.echoPort + ')' +
+    (cfg.username ? ', user ' + cfg.username : '') + (cfg.apn ? ', apn ' + cfg.apn : ''));
+
+  // eth0: the W5500 (the driver pulses RSTn, reads VERSIONR and reports no_hardware when nothing answers).
+  var w = pins.w5500;
+  var spiBus = b.esp32 ? globalObject(w.spi) : undefined;
+  var mac = cfg.mac;
+  if (!mac) {
+    var t = ('000000' + hex).slice(-6);
+    mac = '02:08:dc:' + t.substr(0, 2) + ':' + t.substr(2, 2) + ':' + t.substr(4, 2);
+  }
+  var eth = new W5500Interface({
+    spi: spiBus ? new EspruinoSpi({ spi: spiBus, sck: w.sck, miso: w.miso, mosi: w.mosi, cs: w.cs, baud: w.baud }) : NO_SPI,
+    rst: spiBus ? pinOrNull(w.rst, 'output') : undefined,
+    int: spiBus ? pinOrNull(w.int, 'input_pullup') : undefined,
+    clock: clock, log: log, mac: mac,
+  });
+
+  // wl0: the ESP32's Wi-Fi and its sockets (Espruino's net/dgram, never NetworkJS).
+  var radio = new EspruinoWifiRadio();
+  if (!radio.present) log.log(LOG_WARN, 'wl0', 'absent (no Wifi module)');
+  var wl = new WifiInterface({
+    radio: radio.present ? radio : null, sockets: new EspruinoSockets(), clock: clock, storage: storage, log: log,
+  });
+  if (cfg.wifi && !wl.hasCredentials()) {
+    try {
+      wl.setCredentials({ ssid: cfg.wifi.ssid, password: cfg.wifi.password });
+    } catch (e) {
+      log.log(LOG_WARN, 'board', CONFIG_FILE + ': "wifi": ' + ((e as any) && (e as any).message));
+    }
+  }
+
+  // cell0: the SIM7600. Without a serial port the modem gets no boot wait: one AT sync, then no_hardware.
+  var s = pins.sim7600;
+  var serial = b.esp32 ? globalObject(s.serial) : undefined;
+  var cell = new Sim7600Interface({
+    uart: serial ? new EspruinoUart({ serial: serial, tx: s.tx, rx: s.rx, baud: s.baud }) : NO_UART,
+    pwrkey: (serial && pinOrNull(s.pwrkey, 'output')) || NO_PIN,
+    pwrkeyActive: !!s.pwrkeyActive,
+    status: serial ? pinOrNull(s.status, 'input') : undefined,
+    timings: serial ? undefined : { bootMs: 0 },
+    clock: clock, log: log, apn: cfg.apn,
+    user: cfg.apnUser || undefined, password: cfg.apnPassword || undefined, pin: cfg.simPin || undefined,
+  });
+  var ifs: NetInterface[] = [eth, wl, cell];
+
+  var policy: ConnectionPolicy;
+  try {
+    policy = new ConnectionPolicy(cfg.connection || undefined);
+  } catch (e) {
+    log.log(LOG_WARN, 'board', CONFIG_FILE + ': "connection": ' + ((e as any) && (e as any).message) + '; defaults used');
+    policy = new ConnectionPolicy();
+  }
+  var cloud = new CloudSession({
+    clock: clock, log: log, storage: storage, host: cfg.host, port: cfg.port, echoPort: cfg.echoPort,
+    deviceId: cfg.deviceId, username: cfg.username || undefined, password: cfg.password || undefined,
+    keepAliveS: cfg.keepAliveS || backstopKeepAliveS(policy), clean: cfg.clean, outbox: cfg.outbox || undefined,
+  });
+  if (storage.read(FEATURES_FILE) === undefined) storage.writeJSON(FEATURES_FILE, cfg.ethernet ? { eth: 1 } : {});
+  dc.policy = policy;
+  if (!dc.rnd) dc.rnd = Math.random;
+  var device: Device = { clock: clock, storage: storage, log: log, interfaces: ifs, cloud: cloud, config: dc };
+  b.device = device;
+  b.runtime = startRuntime(device, {
+    mode: sk ? sk.mode : undefined, setup: sk && sk.setup, loop: sk && sk.loop,
+    loopIntervalMs: cfg.loopIntervalMs || undefined,
+  });
+  if (cfg.memoryReport && typeof process !== 'undefined') {
+    clock.setTimeout(function () {
+      var mem = process.memory();
+      log.log(LOG_INFO, 'board', 'memory after start-up: usage ' + mem.usage + ' of ' + mem.total + ' blocks');
+    }, 0);
+  }
 }
 
 start();

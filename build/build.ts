@@ -26,6 +26,9 @@ export interface BuildOptions {
   /** Skip the board (tests build a fixture alone). */
   noBoard?: boolean;
   typecheck?: boolean;
+  /** Size levers, both on by default (off only to measure what they save). */
+  inlineConsts?: boolean;
+  mangleProps?: boolean;
 }
 
 export interface BuildResult {
@@ -63,8 +66,8 @@ export async function buildFirmware(o: BuildOptions): Promise<BuildResult> {
   var name = o.name || (sketch ? path.basename(sketch).replace(/\.tsx?$/, '') + '.' + board : board);
   var outDir = path.resolve(o.outDir || path.join(root, 'build', 'out'));
 
-  var b = bundle({ root: root, entries: entries, sketch: sketch, typecheck: o.typecheck });
-  var min = await minifyBundle(b.code);
+  var b = bundle({ root: root, entries: entries, sketch: sketch, typecheck: o.typecheck, inlineConsts: o.inlineConsts });
+  var min = await minifyBundle(b.code, { mangleProps: o.mangleProps });
 
   fs.mkdirSync(outDir, { recursive: true });
   var file = path.join(outDir, name + '.js');

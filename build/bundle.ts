@@ -16,6 +16,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import * as acorn from 'acorn';
 import { hoistTransformer } from './hoist';
+import { inlineConstsTransformer } from './inline-consts';
 import { isBuiltinModule, ESP32_BUILTIN_MODULES } from './builtins';
 
 /** Module id of the sketch in a sketch build: a board reads the sketch's exports with `require("sketch")`. */
@@ -37,6 +38,8 @@ export interface BundleOptions {
   sketch?: string;
   /** Fail on type errors (default true). Syntax errors always fail. */
   typecheck?: boolean;
+  /** Inline exported number/boolean constants (build/inline-consts.ts; default true). */
+  inlineConsts?: boolean;
 }
 
 export interface BundleModule {
@@ -263,7 +266,10 @@ export function bundle(o: BundleOptions): Bundle {
     var slot = outputs[src] || (outputs[src] = {});
     if (/\.map$/.test(fileName)) slot.map = text;
     else if (/\.js$/.test(fileName)) slot.js = text;
-  }, undefined, false, { after: [rewriteRequires, hoistTransformer] });
+  }, undefined, false, {
+    before: o.inlineConsts === false ? [] : [inlineConstsTransformer(program.getTypeChecker())],
+    after: [rewriteRequires, hoistTransformer],
+  });
   var emitErrors = emitResult.diagnostics.filter(function (d) { return d.category === ts.DiagnosticCategory.Error; });
   if (emitErrors.length) throw new BuildError('TypeScript emit errors:\n' + formatDiagnostics(emitErrors, root));
 
@@ -271,7 +277,7 @@ export function bundle(o: BundleOptions): Bundle {
     var m = byFile[file];
     var out = outputs[file];
     if (!m || out.js === undefined) continue;
-    m.code = out.js.replace(/\n?\/\/# sourceMappingURL=.*\s*$/, '\n');
+    m.code = asciiStrings(out.js.replace(/\n?\/\/# sourceMappingURL=.*\s*$/, '\n'));
     if (out.map) {
       m.map = JSON.parse(out.map);
       var relSrc = path.relative(root, file);
@@ -290,6 +296,55 @@ export function bundle(o: BundleOptions): Bundle {
   for (var f2 in byFile) byId[byFile[f2].id] = byFile[f2];
   var ordered = orderModules(entries.map(moduleId), byId);
   return assembleBundle(ordered, helperDefs);
+}
+
+/**
+ * The text of a string literal (quotes included) in ASCII only: a character 0x80-0xFF becomes \\xNN, a
+ * higher one \\uNNNN, and an escape \\u0080-\\u00FF becomes \\xNN. Espruino 2v29 turns a raw non-ASCII
+ * character or a \\u00NN escape into a UTF-8 string (two bytes where one was meant); \\xNN gives one byte.
+ */
+export function asciiLiteral(raw: string): string {
+  var out = '';
+  for (var i = 0; i < raw.length; i++) {
+    var c = raw.charCodeAt(i);
+    if (c > 0x7f) {
+      var h = c.toString(16);
+      out += c <= 0xff ? '\\x' + h : '\\u' + ('000' + h).slice(-4);
+    } else if (c === 92) {
+      var esc = raw.substr(i, 6);
+      if (/^\\u00[89a-fA-F][0-9a-fA-F]$/.test(esc)) {
+        out += '\\x' + esc.substr(4, 2).toLowerCase();
+        i += 5;
+      } else {
+        out += raw.substr(i, 2);
+        i++;
+      }
+    } else {
+      out += raw.charAt(i);
+    }
+  }
+  return out;
+}
+
+/** `code` with every string literal made ASCII-only (asciiLiteral); code it cannot tokenize is left as it is. */
+export function asciiStrings(code: string): string {
+  if (!/[^\x00-\x7f]|\\u00[89a-fA-F]/.test(code)) return code;
+  var parts: string[] = [];
+  var last = 0;
+  try {
+    for (var t of acorn.tokenizer(code, { ecmaVersion: 5, allowReturnOutsideFunction: true })) {
+      if (t.type.label !== 'string') continue;
+      var raw = code.slice(t.start, t.end);
+      var a = asciiLiteral(raw);
+      if (a === raw) continue;
+      parts.push(code.slice(last, t.start), a);
+      last = t.end;
+    }
+  } catch (e) {
+    return code;
+  }
+  parts.push(code.slice(last));
+  return parts.join('');
 }
 
 /**

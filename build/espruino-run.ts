@@ -23,6 +23,7 @@ export interface EspruinoRun {
 /** Lines of Espruino output that mean something went wrong. */
 export function isErrorLine(line: string): boolean {
   if (/^New interpreter error: FIFO_FULL$/.test(line)) return false; // an input-thread race of the Linux port
+  if (/^ERROR: Connect failed \(err \d+\)$/.test(line)) return false; // a refused/unreachable TCP connect (network condition, handled by the firmware)
   return /^Uncaught /.test(line) || /^ERROR/.test(line) || /^New interpreter error/.test(line) ||
     /Execution Interrupted/.test(line) || /OUT OF MEMORY/i.test(line);
 }

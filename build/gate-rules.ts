@@ -46,7 +46,27 @@ export var RULES = {
   label: 'a labelled statement (Espruino 2v29 cannot parse labels)',
   regex: 'a regular expression Espruino 2v29 gets silently wrong',
   arrayHole: 'an array hole "[a, , b]" (Espruino 2v29 mis-parses it inside a switch; write void 0)',
+  nonAscii: 'a non-ASCII character or a \\u0080-\\u00ff escape (Espruino 2v29 makes a UTF-8 string of it, not one byte per char; write \\xNN)',
+  deleteCall: '"delete f().p" (Espruino 2v29 throws "Expecting function" and deletes the variable f; keep the object in a variable first)',
+  removedProp: 'a property read on an element just taken out of an array (Espruino 2v29 throws ReferenceError when the property holds undefined and nothing else holds the element; keep it in a variable first)',
 };
+
+/**
+ * What is wrong with the source text of a string literal (quotes included) for Espruino, or null: a raw
+ * character above 0x7F, or an escape \u0080-\u00FF (both give a UTF-8 string in Espruino 2v29).
+ */
+export function stringLiteralProblem(raw: string): string | null {
+  for (var i = 0; i < raw.length; i++) {
+    var c = raw.charCodeAt(i);
+    if (c > 0x7f) return 'character 0x' + c.toString(16) + ' in a string literal';
+    if (c === 92) {
+      var n = raw.charAt(i + 1);
+      if (n === 'u' && /^00[89a-fA-F][0-9a-fA-F]/.test(raw.substr(i + 2, 4))) return '"\\u' + raw.substr(i + 2, 4) + '" in a string literal';
+      i++;
+    }
+  }
+  return null;
+}
 
 function lineCol(code: string, pos: number): { line: number; column: number } {
   var line = 1, last = -1;
@@ -142,6 +162,15 @@ function memberName(m: any): string | null {
   return null;
 }
 
+/** `a.pop()`, `a.shift()`, `a.splice(...)[i]`: an element its array no longer holds. */
+function takenOut(e: any): boolean {
+  if (e.type === 'CallExpression') {
+    var n = memberName(e.callee);
+    return (n === 'pop' || n === 'shift') && e.arguments.length === 0;
+  }
+  return e.type === 'MemberExpression' && e.computed && e.object.type === 'CallExpression' && memberName(e.object.callee) === 'splice';
+}
+
 /** Checks ES5 source text. A parse error is one "syntax" violation. */
 export function checkCode(code: string): Violation[] {
   var out: Violation[] = [];
@@ -158,16 +187,36 @@ export function checkCode(code: string): Violation[] {
     for (var tok of acorn.tokenizer(code, { ecmaVersion: 'latest', allowReturnOutsideFunction: true } as any)) tokens.push(tok);
     var parts: string[] = [];
     var last = 0;
+    var textEnd = 0;
     for (var t of tokens) {
+      // Non-ASCII text: in a string literal (with \u0080-\u00ff escapes), or anywhere else (comments, names).
+      nonAsciiBetween(textEnd, t.start);
+      textEnd = t.end;
+      if (t.type.label === 'string') {
+        var sp = stringLiteralProblem(code.slice(t.start, t.end));
+        if (sp) report('nonAscii', RULES.nonAscii + ': ' + sp, t.start);
+        continue;
+      }
+      if (t.type.label !== 'template') nonAsciiBetween(t.start, t.end);
       if (t.type.label !== 'regexp') continue;
       checkRegex(t.value.pattern, t.value.flags, t.start);
       parts.push(code.slice(last, t.start), '/x/' + new Array(t.end - t.start - 2).join(' '));
       last = t.end;
     }
     parts.push(code.slice(last));
+    nonAsciiBetween(textEnd, code.length);
     blanked = parts.join('');
   } catch (e) {
     blanked = code;
+  }
+
+  function nonAsciiBetween(from: number, to: number): void {
+    for (var i = from; i < to; i++) {
+      if (code.charCodeAt(i) > 0x7f) {
+        report('nonAscii', RULES.nonAscii + ': character 0x' + code.charCodeAt(i).toString(16) + ' outside a string literal', i);
+        return;
+      }
+    }
   }
   var ast: any;
   try {
@@ -224,6 +273,13 @@ export function checkCode(code: string): Violation[] {
         return;
       case 'UnaryExpression':
         if (node.operator === 'typeof' && node.argument.type === 'Identifier') return;
+        if (node.operator === 'typeof' || node.operator === 'void' || node.operator === 'delete') node.argument.notRead = true;
+        if (node.operator === 'delete' && node.argument.type === 'MemberExpression' && node.argument.object.type === 'CallExpression') {
+          report('deleteCall', RULES.deleteCall, node.start);
+        }
+        break;
+      case 'AssignmentExpression':
+        if (node.operator === '=') node.left.notRead = true;
         break;
       case 'Identifier':
         if (MISSING_GLOBALS.indexOf(node.name) >= 0 && isFree(node, scope)) {
@@ -238,6 +294,7 @@ export function checkCode(code: string): Violation[] {
       case 'NewExpression':
       case 'CallExpression': {
         var callee = node.callee;
+        callee.notRead = true;
         if (callee.type === 'Identifier' && callee.name === 'RegExp' && isFree(callee, scope) && node.arguments.length &&
           node.arguments[0].type === 'Literal' && typeof node.arguments[0].value === 'string') {
           var fl = node.arguments[1] && node.arguments[1].type === 'Literal' ? String(node.arguments[1].value) : '';
@@ -260,6 +317,9 @@ export function checkCode(code: string): Violation[] {
       }
       case 'MemberExpression': {
         var prop = memberName(node);
+        if (!node.notRead && takenOut(node.object)) {
+          report('removedProp', RULES.removedProp + ': ' + (prop ? '.' + prop : '[...]'), node.start);
+        }
         if (prop && node.object.type === 'Identifier' && isFree(node.object, scope)) {
           var list = MISSING_STATICS[node.object.name];
           if (list && list.indexOf(prop) >= 0) report('static', RULES.static + ': ' + node.object.name + '.' + prop, node.start);

@@ -22,8 +22,25 @@ export interface Minified {
 
 var FORMAT = { ecma: 5 as 5, ascii_only: true, comments: false as false, semicolons: true };
 
+/**
+ * Private members (STYLE.md: `_camel`) get short names across the whole file. Safe because no `_` name
+ * crosses a boundary where the name matters: none is a key of JSON written to Storage or sent over MQTT,
+ * a property of an Espruino built-in object, part of the API a sketch uses, or looked up with a string
+ * (reviewed in docs/espruino-notes.md). `__x` names (`__proto__`, `__esModule`) are left alone, and so is
+ * every name in KEEP_PROPS.
+ */
+export var KEEP_PROPS: string[] = [];
+export var MANGLE_PROPS = { regex: /^_[A-Za-z0-9]/, reserved: KEEP_PROPS };
+
+/** Options for size comparisons; the defaults are what the build uses. */
+export interface MinifyOptions {
+  /** Rename `_camel` members (MANGLE_PROPS); default true. */
+  mangleProps?: boolean;
+}
+
 /** Minifies an ES5 bundle made of helper functions and `Modules.addCached` calls. */
-export async function minifyBundle(code: string): Promise<Minified> {
+export async function minifyBundle(code: string, o?: MinifyOptions): Promise<Minified> {
+  var mangleProps = !o || o.mangleProps !== false;
   var first = await minify(code, {
     ecma: 5,
     module: false,
@@ -38,7 +55,7 @@ export async function minifyBundle(code: string): Promise<Minified> {
       // Espruino reads `typeof x == "undefined"` fine, and terser must not assume a global is defined.
       typeofs: false,
     },
-    mangle: { toplevel: false },
+    mangle: mangleProps ? { toplevel: false, properties: MANGLE_PROPS } : { toplevel: false },
     format: FORMAT,
   });
   if (first.code === undefined) throw new Error('terser produced no output');

@@ -61,6 +61,26 @@ var CASES: { rule: string; reject: string[]; accept: string[] }[] = [
     accept: ['var a = [1, void 0, 2];', 'var b = [];'],
   },
   {
+    // Espruino 2v29: '\u00ff' and a raw 'ÿ' are UTF-8 strings (E.toUint8Array gives 2 bytes); '\xff' is one byte.
+    rule: 'nonAscii',
+    reject: ['var s = "\\u00ff";', 'var s = "\\u0080";', "f('a\\u00C0b');", 'var s = "\u00e9";', 'var s = "\u2265";',
+      'var x = 1; // \u00e9', 'var r = /\u00e9/;'],
+    accept: ['var s = "\\xff";', 'var s = "\\u2265";', 'var s = "\\\\u00ff";', 'var s = "\\u007f\\u0000";', 'var r = /\\xff/;'],
+  },
+  {
+    // Espruino 2v29: `x = a.splice(i, 1)[0].p` throws ReferenceError "p" is not defined when p holds undefined.
+    rule: 'removedProp',
+    reject: ['x = a.splice(i, 1)[0].p;', 'var cb = q.shift().cb;', 'f(s.pop().n);', 'if (a.splice(0, 1)[0]["p"]) g();',
+      'var y = 1 + a.splice(0, 1)[0].p;'],
+    accept: ['var e = a.splice(i, 1)[0]; x = e.p;', 'a.splice(0, 1)[0].m();', 'var t = typeof a.pop().p;', 'a.pop().p = 1;',
+      'x = a.slice(0, 1)[0].p;', 'x = a.splice(0, 1).length;', 'x = q.shift(); y = a.pop();', 'x = s.pop(1).p;'],
+  },
+  {
+    rule: 'deleteCall',
+    reject: ['delete f().p;', 'delete a.b(1).c;'],
+    accept: ['delete o.p;', 'delete a[0].p;', 'var o = f(); delete o.p;'],
+  },
+  {
     rule: 'regex',
     reject: [
       '/ab?c/.test(s);', '/a+?/.exec(s);', '/a*?b/;', '/a{2}/;', '/a{1,3}/;', '/a{2,}/;', '/(ab)*/;', '/(ab)+/;',
