@@ -28,8 +28,26 @@ export interface NativeUdp {
   close(): void;
 }
 
+/**
+ * TLS settings for `connectTls` (Espruino's `tls.connect` options): PEM text, or the name of a Storage file
+ * holding it. Without `ca` the server's certificate is not verified (encrypted, but open to a man in the middle).
+ */
+export interface NativeTlsOptions {
+  /** CA certificate(s) the server's chain must lead to. */
+  ca?: string;
+  /** Client certificate and key, for brokers that authenticate devices by certificate. */
+  cert?: string;
+  key?: string;
+}
+
 export interface NativeSockets {
   connect(host: string, port: number, h: NativeTcpHandlers): NativeTcp;
+  /**
+   * Optional: a TLS client connection (Espruino's `require("tls").connect`), the same handlers and socket
+   * as `connect`; `onConnect` follows the completed handshake, a failed handshake is a close with an error.
+   * Absent where the runtime has no TLS.
+   */
+  connectTls?(host: string, port: number, h: NativeTcpHandlers, tls?: NativeTlsOptions): NativeTcp;
   /** A UDP socket bound to `port` (0 = any). */
   udp(port: number, h: NativeUdpHandlers): NativeUdp;
   /**

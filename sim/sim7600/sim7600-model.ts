@@ -2,6 +2,7 @@ import { Clock, TimerId } from '../../hal/clock';
 import { Uart } from '../../hal/uart';
 import { CellNetwork, SimNic, SimTcpConn, SimUdpPort } from '../nic';
 import { SimPin } from './sim-pin';
+import { tlsConnect, TlsSimOptions } from '../soak/tls-sim';
 
 /** Options of the SIM7600 model. Every delay is virtual time, ms. */
 export interface Sim7600ModelOptions {
@@ -36,6 +37,11 @@ export interface Sim7600ModelOptions {
   transcriptMax?: number;
   /** Seed of the fault PRNG. */
   seed?: number;
+  /**
+   * SSL (AT+CCH…): costs of the simulated TLS (sim/soak/tls-sim.ts; the modem's handshake computation
+   * defaults to 400 ms), and whether the server's certificate name is checked (AT+CSSLCFG authmode 1).
+   */
+  tls?: Partial<TlsSimOptions> & { verify?: boolean };
 }
 
 /** Scripted faults; set fields directly or use the model's helpers. */
@@ -77,6 +83,22 @@ const P_ON = 2;
 const P_DOWN = 3;
 
 const MAX_CHUNK = 1500;
+/** SSL sessions of the CCH command set. */
+const SSL_SESSIONS = 2;
+
+/** One SSL session (AT+CCHOPEN). */
+interface SslSess {
+  open: boolean;
+  conn: SimTcpConn | null;
+  rx: Buffer[];
+  rxLen: number;
+  notified: boolean;
+  closed: boolean;
+}
+
+function newSess(): SslSess {
+  return { open: false, conn: null, rx: [], rxLen: 0, notified: false, closed: false };
+}
 const MID_URCS = ['+CTZV: 32', 'DST: 0', '*PSUTTZ: 24/01/01,12:00:00","+32",0', '+CGEV: ME PDN ACT 1'];
 
 /**
@@ -139,7 +161,11 @@ export class Sim7600Model {
   private _pdp: SimNic | null = null;
   private _links: Link[] = [];
   private _line = '';
-  private _dm: { l: number; n: number; ip: string; port: number; buf: string } | null = null;
+  private _dm: { l: number; n: number; ip: string; port: number; buf: string; ssl?: boolean } | null = null;
+  /** SSL service started (AT+CCHSTART) and its sessions. */
+  private _cch = false;
+  private _ssl: SslSess[] = [newSess(), newSess()];
+  private _tls: Partial<TlsSimOptions> & { verify?: boolean };
   private _q: string[] = [];
   private _busy = false;
   private _seed: number;
@@ -163,6 +189,7 @@ export class Sim7600Model {
     };
     this._ka = !!o.pwrkeyActive;
     this._seed = o.seed || 12345;
+    this._tls = Object.assign({ clientCpuMs: 400 }, o.tls || {});
     this.pwrkey = new SimPin(!this._ka);
     for (var i = 0; i < 10; i++) this._links.push(this._newLink(false));
     var self = this;
@@ -290,6 +317,7 @@ export class Sim7600Model {
     this._q = [];
     this._busy = false;
     for (var i = 0; i < 10; i++) this._links[i] = this._newLink(false);
+    this._cchStop();
   }
 
   // ---- wire ----
@@ -380,7 +408,8 @@ export class Sim7600Model {
         if (dm.buf.length === dm.n) {
           this._dm = null;
           this._note('> <' + dm.n + ' bytes>');
-          this._sendData(dm.l, dm.buf, dm.ip, dm.port);
+          if (dm.ssl) this._cchSendData(dm.l, dm.buf);
+          else this._sendData(dm.l, dm.buf, dm.ip, dm.port);
         }
         continue;
       }
@@ -563,6 +592,26 @@ export class Sim7600Model {
       case 'AT+CIPCLOSE':
         if (q) return this._ok(['+CIPCLOSE: ' + L.map(function (x) { return x.open ? 1 : 0; }).join(',')]);
         return this._cipclose(args);
+      case 'AT+CCHSET':
+      case 'AT+CCHSSLCFG':
+      case 'AT+CSSLCFG':
+        return this._ok();
+      case 'AT+CCHSTART':
+        return this._cchStart();
+      case 'AT+CCHSTOP':
+        this._cchStop();
+        this._ok();
+        this._out('\r\n+CCHSTOP: 0\r\n');
+        return;
+      case 'AT+CCHOPEN':
+        if (q) return this._ok(this._ssl.map(function (x, i) { return '+CCHOPEN: ' + i + (x.open ? ',"open"' : ',"",,,'); }));
+        return this._cchOpen(args);
+      case 'AT+CCHSEND':
+        return this._cchSend(args);
+      case 'AT+CCHRECV':
+        return this._cchRecv(args);
+      case 'AT+CCHCLOSE':
+        return this._cchClose(args);
     }
     return this._error();
   }
@@ -737,6 +786,7 @@ export class Sim7600Model {
   }
 
   private _closeAll(graceful: boolean): void {
+    this._cchStop();
     for (var i = 0; i < 10; i++) {
       var l = this._links[i];
       this._links[i] = this._newLink(false);
@@ -917,6 +967,190 @@ export class Sim7600Model {
       self._busy = false;
       self._pump();
     }, this._o.respMs + this.faults.slowMs);
+  }
+
+  // ---- SSL (CCH command set); TLS simulated by sim/soak/tls-sim.ts ----
+
+  private _sess(a: string): number {
+    var n = +a;
+    return a !== '' && n >= 0 && n < SSL_SESSIONS && Math.floor(n) === n ? n : -1;
+  }
+
+  /** AT+CCHSTART: the SSL service runs on the open PDP context. */
+  private _cchStart(): void {
+    if (this._cch) return this._error();
+    this._ok();
+    if (this._net0 !== 2 || !this._pdp) {
+      this._out('\r\n+CCHSTART: 1\r\n');
+      return;
+    }
+    this._cch = true;
+    this._out('\r\n+CCHSTART: 0\r\n');
+  }
+
+  /** Stops the SSL service: every session drops. */
+  private _cchStop(): void {
+    this._cch = false;
+    for (var i = 0; i < SSL_SESSIONS; i++) {
+      var x = this._ssl[i];
+      this._ssl[i] = newSess();
+      x.closed = true;
+      if (x.conn) x.conn.destroy();
+    }
+  }
+
+  private _cchOpen(args: string[]): void {
+    var n = this._sess(args[0] || '');
+    if (n < 0) return this._error();
+    var host = args[1] || '';
+    var port = +(args[2] || 0);
+    if (!this._cch || !this._pdp) return this._end(['+CCHOPEN: ' + n + ',11'], 'ERROR');
+    if (this._ssl[n].open || this._ssl[n].conn) return this._end(['+CCHOPEN: ' + n + ',10'], 'ERROR');
+    if (!host || !(port > 0 && port < 65536) || (args[3] || '2') !== '2') return this._end(['+CCHOPEN: ' + n + ',8'], 'ERROR');
+    this._ok();
+    var self = this;
+    var nic = this._pdp;
+    var x = newSess();
+    this._ssl[n] = x;
+    var gen = this._gen;
+    var alive = function () {
+      return self._ssl[n] === x && self._gen === gen && !x.closed;
+    };
+    var fail = function (code: number) {
+      if (!alive()) return;
+      self._ssl[n] = newSess();
+      x.closed = true;
+      self._out('\r\n+CCHOPEN: ' + n + ',' + code + '\r\n');
+    };
+    var clock = this._clk;
+    var dial = function (ip: string) {
+      var handshook = false;
+      x.conn = tlsConnect(function (h) {
+        return nic.tcpConnect(ip, port, 0, {
+          onConnect: function () {
+            handshook = true;
+            h.onConnect();
+          },
+          onData: h.onData,
+          onEnd: h.onEnd,
+          onClose: h.onClose,
+        });
+      }, host, !!self._tls.verify, {
+        onConnect: function () {
+          if (!alive()) return;
+          x.open = true;
+          self._out('\r\n+CCHOPEN: ' + n + ',0\r\n');
+        },
+        onData: function (d: Buffer) {
+          if (!alive() || !x.open) return;
+          x.rx.push(d);
+          x.rxLen += d.length;
+          if (!x.notified) {
+            x.notified = true;
+            self._out('\r\n+CCHEVENT: ' + n + ',RECV EVENT\r\n');
+          }
+        },
+        onEnd: function () {
+          if (!alive() || !x.open) return;
+          self._peerClosed(n, x);
+        },
+        onClose: function (r) {
+          if (!alive()) return;
+          // Not yet open: the TCP connect failed (14 / 5) or the handshake did (15).
+          if (!x.open) return fail(r === 'timeout' ? 5 : handshook ? 15 : 14);
+          self._peerClosed(n, x);
+        },
+      }, function (fn, ms) {
+        clock.setTimeout(fn, ms);
+      }, self._tls);
+    };
+    if (isIp(host)) dial(host);
+    else
+      nic.resolve(host, function (ip) {
+        if (!alive()) return;
+        if (ip) dial(ip);
+        else fail(13);
+      });
+  }
+
+  private _peerClosed(n: number, x: SslSess): void {
+    if (x.closed) return;
+    x.closed = true;
+    x.open = false;
+    if (x.conn) x.conn.destroy();
+    x.conn = null;
+    // Data already received stays readable until the session is closed.
+    this._out('\r\n+CCH_PEER_CLOSED: ' + n + '\r\n');
+  }
+
+  private _cchSend(args: string[]): void {
+    var n = this._sess(args[0] || '');
+    var len = +(args[1] || -1);
+    if (n < 0 || !(len >= 1) || len > 2048) return this._error();
+    if (!this._ssl[n].open) return this._error();
+    this._dm = { l: n, n: len, ip: '', port: 0, buf: '', ssl: true };
+    this._out('\r\n>', 2);
+    this._note('< >');
+  }
+
+  private _cchSendData(n: number, data: string): void {
+    var x = this._ssl[n];
+    var self = this;
+    var gen = this._gen;
+    this._clk.setTimeout(function () {
+      if (self._gen !== gen) return;
+      if (self._ssl[n] !== x || !x.open || !x.conn) {
+        self._ok();
+        self._out('\r\n+CCHSEND: ' + n + ',4\r\n');
+        return;
+      }
+      x.conn.write(Buffer.from(data, 'latin1'));
+      self._out('\r\nOK\r\n\r\n+CCHSEND: ' + n + ',0\r\n');
+      self._busy = false;
+      self._pump();
+    }, this._o.respMs + this.faults.slowMs);
+  }
+
+  private _cchRecv(args: string[]): void {
+    var n = this._sess(args[0] || '');
+    var max = +(args[1] || MAX_CHUNK);
+    if (n < 0 || !(max > 0)) return this._error();
+    var x = this._ssl[n];
+    if (!x.rxLen) {
+      x.notified = false;
+      return this._ok(['+CCHRECV: ' + n + ',0']);
+    }
+    var out: Buffer[] = [];
+    var got = 0;
+    while (got < max && x.rx.length) {
+      var h = x.rx[0];
+      var take = Math.min(max - got, h.length);
+      out.push(h.subarray(0, take));
+      got += take;
+      if (take === h.length) x.rx.shift();
+      else x.rx[0] = h.subarray(take);
+    }
+    x.rxLen -= got;
+    // Header, payload read by length, the closing +CCHRECV: <n>,0 and OK; more data: a new RECV EVENT.
+    this._out('\r\n+CCHRECV: DATA,' + n + ',' + got + '\r\n');
+    this._out(Buffer.concat(out).toString('latin1'), 1);
+    this._out('\r\n+CCHRECV: ' + n + ',0\r\n\r\nOK\r\n');
+    x.notified = x.rxLen > 0;
+    if (x.notified) this._out('\r\n+CCHEVENT: ' + n + ',RECV EVENT\r\n');
+    this._busy = false;
+    this._pump();
+  }
+
+  private _cchClose(args: string[]): void {
+    var n = this._sess(args[0] || '');
+    if (n < 0) return this._error();
+    var x = this._ssl[n];
+    if (!x.open && !x.conn && !x.rxLen && !x.closed) return this._end(['+CCHCLOSE: ' + n + ',4'], 'ERROR');
+    this._ssl[n] = newSess();
+    x.closed = true;
+    if (x.conn) x.conn.end();
+    this._ok();
+    this._out('\r\n+CCHCLOSE: ' + n + ',0\r\n');
   }
 
   private _cipclose(args: string[]): void {

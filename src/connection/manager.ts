@@ -9,7 +9,7 @@ import {
 } from '../net/types';
 import { CloudLink } from './cloud-link';
 import { Policy, PolicyIf, PolicyInput, ConnectionPolicy, DEFAULT_KIND_ORDER } from './policy';
-import { Prober, ProbeResult, PROBE_METHOD_NAMES } from './probe';
+import { Prober, ProbeResult, PROBE_METHOD_NAMES, probeOrder } from './probe';
 import { Prng, expBackoffMs, hash32 } from './backoff';
 import { Liveness } from './liveness';
 import { FailoverSequence } from './failover-sequence';
@@ -202,7 +202,10 @@ export class ConnectionManager {
       this._recs.push(this._rec(iface, kindRank(iface.kind) * 100 + seen[iface.kind]));
     }
     this._seq = new FailoverSequence(opts.storage, kinds, ids);
-    this._prober = new Prober({ clock: this._clock, log: this._log, spec: this.policy.s.probe, rnd: this._rnd });
+    var me = this;
+    // The policy's candidate order lets an evaluation end once no pending interface can change the pick.
+    this._prober = new Prober({ clock: this._clock, log: this._log, spec: this.policy.s.probe, rnd: this._rnd,
+      order: probeOrder(this.policy, function () { return me._input(); }) });
     this._live = new Liveness(this._clock, this._cloud, function () {
       var c = self._cur;
       self._lost('liveness', 'liveness check failed on ' + (c ? c.i.id : '?'));
@@ -602,11 +605,16 @@ export class ConnectionManager {
   }
 
   _ready(r: IfRec): boolean {
-    return this._usable(r) && r.i.state() === IF_READY && (this._forced === null || this._forced === r.i.id);
+    return this._usable(r) && r.i.state() === IF_READY && (this._forced === null || this._forced === r.i.id) && this._tlsOk(r);
+  }
+
+  /** With `requireTls`, only an interface that can provide TLS may carry the cloud. */
+  _tlsOk(r: IfRec): boolean {
+    return !this.policy.s.requireTls || (typeof r.i.canTls === 'function' && r.i.canTls());
   }
 
   _pending(r: IfRec): boolean {
-    if (!this._wanted(r)) return false;
+    if (!this._wanted(r) || !this._tlsOk(r)) return false;
     var st = r.i.state();
     return st === IF_POWERING_ON || st === IF_CONNECTING || (st === IF_ON && r.i.configured());
   }
@@ -897,6 +905,8 @@ export class ConnectionManager {
     if (this._st !== CM_CONNECTED && this._st !== CM_MOVING) return;
     var s = this.policy.s;
     this._log.log(LOG_WARN, 'mgr', text);
+    // The interface that just lost the session must not hold back a probe decision another has won.
+    if (this._cur) this._prober.suspect(this._cur.i.id);
     this._clearStep();
     this._live.stop();
     this._clearSession();
@@ -1087,9 +1097,11 @@ export class ConnectionManager {
     }
     if (st === IF_POWERING_ON || st === IF_CONNECTING || st === IF_DISCONNECTING || st === IF_POWERING_OFF) return;
     if (r.retryT !== undefined) return;
-    if (st === IF_FAILED && r.i.reason() === R_NO_HARDWARE) return;
     if (r.i.kind === 'wifi' && !r.i.configured()) return;
-    if (r.retryN === 0) {
+    // Hardware that stopped answering (a chip glitch, a modem the ladder gave up on) is tried again, but
+    // only at the slowest pace: a board without the chip costs one failed probe a minute.
+    var hw = st === IF_FAILED && r.i.reason() === R_NO_HARDWARE;
+    if (r.retryN === 0 && !hw) {
       this._kick(r);
       return;
     }
@@ -1098,7 +1110,7 @@ export class ConnectionManager {
     r.retryT = this._clock.setTimeout(function () {
       r.retryT = undefined;
       self._kick(r);
-    }, expBackoffMs(r.retryN, s.ifRetryBaseMs, s.ifRetryMaxMs, 0.5, this._rnd));
+    }, expBackoffMs(hw ? 30 : r.retryN, s.ifRetryBaseMs, s.ifRetryMaxMs, 0.5, this._rnd));
   }
 
   _kick(r: IfRec): void {
@@ -1107,7 +1119,8 @@ export class ConnectionManager {
     var st = r.i.state();
     if (r.i.configured()) {
       if (st !== IF_READY && st !== IF_CONNECTING) r.i.connect();
-    } else if (st === IF_OFF && r.i.kind !== 'wifi') {
+    } else if ((st === IF_OFF || (st === IF_FAILED && r.i.reason() === R_NO_HARDWARE)) && r.i.kind !== 'wifi') {
+      // Off, or hardware that did not answer: power on again, which probes the chip or modem anew.
       r.i.on();
     }
     // Nothing changed state (e.g. on but not configured yet): look again later.

@@ -112,6 +112,11 @@ export interface PolicySettings {
   makeBeforeBreak: boolean;
   /** Honour Network.setServerInterfaces (impOS). */
   useSequence: boolean;
+  /**
+   * The cloud only over TLS: interfaces that cannot provide it (`canTls()` false or absent: Ethernet) are
+   * never candidates for the cloud session, however good. docs/security.md.
+   */
+  requireTls: boolean;
 }
 
 /** Our defaults (docs/connection-manager.md explains each). */
@@ -132,7 +137,8 @@ export var DEFAULT_SETTINGS: PolicySettings = {
   cellIdleMs: 0,
   pingTimeoutCellMs: 10000,
   cellBudgetBytesPerHour: 1800,
-  pingCostBytes: 120,
+  // PINGREQ and PINGRESP (2 bytes each) plus 40 bytes of TCP/IP headers each, and the ACK of PINGRESP (40).
+  pingCostBytes: 124,
   failBack: false,
   failBackStableMs: 30000,
   failBackCheckMs: 60000,
@@ -148,7 +154,8 @@ export var DEFAULT_SETTINGS: PolicySettings = {
   ifRetryBaseMs: 2000,
   ifRetryMaxMs: 60000,
   makeBeforeBreak: true,
-  useSequence: true
+  useSequence: true,
+  requireTls: false
 };
 
 /** `base` with the members of `over` replaced (the probe spec merged member by member). A new object. */

@@ -113,8 +113,9 @@ export function decodeDns(s: string): DnsMessage | null {
     off += 10;
     if (off + rdlen > s.length) return null;
     var data = s.substr(off, rdlen);
-    if (type === TYPE_A && rdlen === 4) {
-      data = c(off) + '.' + c(off + 1) + '.' + c(off + 2) + '.' + c(off + 3);
+    if (type === TYPE_A) {
+      // An A record of any other length is malformed: no address (its raw bytes could hold a ".").
+      data = rdlen === 4 ? c(off) + '.' + c(off + 1) + '.' + c(off + 2) + '.' + c(off + 3) : '';
     } else if (type === TYPE_CNAME) {
       var cn = readName(s, off);
       data = cn ? cn[0] : '';

@@ -19,6 +19,11 @@ export interface TcpOptions {
   port: number;
   /** Connect timeout; the interface's default when omitted. */
   timeoutMs?: number;
+  /**
+   * TLS: the bytes are encrypted end to end, `onConnect` follows the handshake. Only on an interface whose
+   * `canTls()` is true; elsewhere `tcp` returns null rather than connect in plain text.
+   */
+  tls?: boolean;
   /** Connected: writes are now accepted. */
   onConnect?: () => void;
   /** Bytes received, in order. */
@@ -98,6 +103,8 @@ export interface NetInterface {
   readonly events: Emitter;
   info(): IfInfo;
   counters(): IfCounters;
+  /** Optional: true when `tcp({tls: true})` is supported (absent means no TLS). */
+  canTls?(): boolean;
   /** Opens a TCP client socket; returns null (and calls nothing) when none can be had now. */
   tcp(opts: TcpOptions): TcpSocket | null;
   /** Opens a UDP socket; returns null when none can be had now. */

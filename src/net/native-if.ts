@@ -1,3 +1,4 @@
+import { TlsSockets, hasTls } from './tls-sockets';
 import { Clock } from '../../hal/clock';
 import { Log } from '../../hal/log';
 import { NativeSockets } from '../../hal/sockets';
@@ -87,9 +88,17 @@ export class NativeIf extends IfBase implements NetInterface {
     this._set(IF_ON);
   }
 
+  /** TLS when the runtime's stack has a TLS connect (Espruino's `tls` module). */
+  canTls(): boolean {
+    return hasTls(this._ns);
+  }
+
   tcp(opts: TcpOptions): TcpSocket | null {
     if (this._st !== IF_READY || this._socks.length >= this._max) return null;
-    var s = new NativeTcpSocket(this._ns, opts, this._ck, this._cnt, this._onGone);
+    // A TLS request is never downgraded to plain text: without a TLS connect there is no socket.
+    if (opts.tls && !hasTls(this._ns)) return null;
+    var ns = opts.tls ? new TlsSockets(this._ns) : this._ns;
+    var s = new NativeTcpSocket(ns, opts, this._ck, this._cnt, this._onGone);
     this._socks.push(s);
     return s;
   }

@@ -90,9 +90,9 @@ describe('ConnectionPolicy', function () {
 
   it('derives the cellular liveness interval from the data budget', function () {
     assert.equal(pol.idleMs('ethernet'), 5000);
-    assert.equal(pol.idleMs('cell'), Math.round((3600000 * 120) / 1800));
+    assert.equal(pol.idleMs('cell'), 248000, 'one 124-byte ping exchange per 248 s is 1800 bytes per hour');
     var frugal = new ConnectionPolicy({ cellBudgetBytesPerHour: 600 });
-    assert.equal(frugal.idleMs('cell'), 720000);
+    assert.equal(frugal.idleMs('cell'), 744000);
   });
 
   it('backs off exponentially with jitter, bounded by the cap', function () {

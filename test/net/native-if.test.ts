@@ -42,6 +42,37 @@ class ScriptedSockets implements NativeSockets {
   }
 }
 
+describe('NativeIf with TLS', () => {
+  it('never downgrades a TLS request to plain text: no TLS connect in the stack, no socket', () => {
+    const clock = new VirtualClock();
+    const ns = new ScriptedSockets();
+    const nif = new NativeIf({ sockets: ns, clock, info: { ip: '192.168.1.9' } });
+    nif.connect();
+    clock.advance(10);
+    assert.equal(nif.state(), IF_READY);
+    assert.equal(nif.canTls(), false);
+    assert.equal(nif.tcp({ host: '10.0.0.1', port: 8883, tls: true }), null);
+    assert.equal(ns.tcps.length, 0, 'nothing was dialled in plain text');
+  });
+
+  it('dials through the TLS connect of the stack when it has one', () => {
+    const clock = new VirtualClock();
+    const ns = new ScriptedSockets() as ScriptedSockets & { connectTls?: any };
+    const tls: string[] = [];
+    ns.connectTls = (host: string, port: number, h: NativeTcpHandlers) => {
+      tls.push(host + ':' + port);
+      return { write: () => true, end: () => {} };
+    };
+    const nif = new NativeIf({ sockets: ns, clock, info: { ip: '192.168.1.9' } });
+    nif.connect();
+    clock.advance(10);
+    assert.equal(nif.canTls(), true);
+    assert.notEqual(nif.tcp({ host: '10.0.0.1', port: 8883, tls: true }), null);
+    assert.deepEqual(tls, ['10.0.0.1:8883']);
+    assert.equal(ns.tcps.length, 0);
+  });
+});
+
 describe('NativeIf', () => {
   let clock: VirtualClock;
   let ns: ScriptedSockets;

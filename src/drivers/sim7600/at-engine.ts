@@ -97,6 +97,14 @@ export interface AtEngineOptions {
   errGraceMs?: number;
 }
 
+/** What an event may show of a command: a secret one (PIN, password) only as its name. */
+function shown(c: AtCmd): AtCmd {
+  if (!c.s) return c;
+  return { c: c.c.split('=')[0] + '=…', t: c.t, s: true, cb: ignoreCb };
+}
+
+function ignoreCb(): void {}
+
 const SG_IDLE = 0;
 const SG_PROMPT = 1;
 const SG_FINAL = 2;
@@ -387,7 +395,7 @@ export class AtEngine {
     if (res === AT_TIMEOUT) {
       this.cnt.timeouts++;
       this._log.log(LOG_WARN, 'at', 'timeout ' + (c.s ? '' : c.c));
-      this.events.emit('timeout', c);
+      this.events.emit('timeout', shown(c));
     }
     if (this._binTo === c) this._binTo = null;
     this._cur = null;
@@ -418,7 +426,7 @@ export class AtEngine {
     }
     this._armWait();
     for (var j = 0; j < gone.length; j++) {
-      this.events.emit('timeout2', gone[j]);
+      this.events.emit('timeout2', shown(gone[j]));
       this._done(gone[j], AT_TIMEOUT);
     }
   }

@@ -36,6 +36,8 @@ export class CellSocket implements TcpSocket, UdpSocket {
   l: number;
   /** UDP (true) or TCP. */
   u: boolean;
+  /** TLS: an SSL session of the modem (AT+CCH…) rather than a CIP link. */
+  t = false;
   /** SK_* state. */
   st = SK_OPENING;
   /** OP_* in flight. */

@@ -1,7 +1,7 @@
 import { Clock, TimerId } from '../../../hal/clock';
 import { Uart } from '../../../hal/uart';
 import { GpioPin } from '../../../hal/gpio';
-import { Log, NULL_LOG, LOG_INFO } from '../../../hal/log';
+import { Log, NULL_LOG, LOG_INFO, LOG_WARN } from '../../../hal/log';
 import { Emitter } from '../../util/emitter';
 import { AtEngine, AtCmd, AT_OK, AT_CME_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
 import { atFields, atInt, csqToDbm } from './at-util';
@@ -117,6 +117,11 @@ export class Modem {
   _seqN = 0;
   _seqBad = 0;
   _seqCb: ((ok: boolean) => void) | null = null;
+  /** This power-on found STATUS high (no pulse): a silent modem then is hung, not absent. */
+  _hot = false;
+  /** A power cycle of a hung modem is under way (at most one per power-on). */
+  _cyc = false;
+  _cycCb: ((ok: boolean) => void) | null = null;
 
   constructor(o: ModemOptions) {
     if (!o || !o.uart || !o.clock || !o.pwrkey) throw new TypeError('Modem needs {uart, clock, pwrkey}');
@@ -139,6 +144,7 @@ export class Modem {
     this._onRegQ = this._onRegQ.bind(this);
     this._onCsq = this._onCsq.bind(this);
     this._onSimple = this._onSimple.bind(this);
+    this._onCycled = this._onCycled.bind(this);
     var self = this;
     this.at.urc('+CPIN:', function (l: string) {
       self._setSim(cpinState(l));
@@ -182,7 +188,8 @@ export class Modem {
     this.sim = SIM_UNKNOWN;
     this.reg = [0, 0, 0];
     this.pbDone = false;
-    if (this._ps && this._ps.read()) {
+    this._hot = !!(this._ps && this._ps.read());
+    if (this._hot) {
       this._dl = this._clk.now() + this._t.syncMs;
       this._power(PW_SYNC);
       this._sync();
@@ -219,6 +226,13 @@ export class Modem {
     this._sync();
   }
 
+  /** The power cycle of a hung modem ended: power on normally (a PWRKEY pulse now that STATUS is low). */
+  _onCycled(): void {
+    var cb = this._cycCb;
+    this._cycCb = null;
+    if (cb) this.powerOn(cb);
+  }
+
   /**
    * Drops every pending power step and sequence without calling their callbacks (the caller moved on);
    * releases PWRKEY. Queued AT commands are left to the caller (`at.flush`).
@@ -227,6 +241,8 @@ export class Modem {
     this._clk.clearTimeout(this._ptm);
     this._ptm = undefined;
     this._pcb = null;
+    this._cyc = false;
+    this._cycCb = null;
     this._seqCb = null;
     this._pk.write(!this._ka);
     // A cut-short on press left it off; a boot or sync in progress left it on; a shutdown in progress, off.
@@ -313,6 +329,17 @@ export class Modem {
   _powerDone(ok: boolean): void {
     this._clk.clearTimeout(this._ptm);
     this._ptm = undefined;
+    if (!ok && this._hot && !this._cyc) {
+      // STATUS says it runs, yet no AT answer: the modem hung. Power-cycle it once (long PWRKEY press,
+      // STATUS low, then a normal power-on) before reporting it silent.
+      this._cyc = true;
+      this._cycCb = this._pcb;
+      this._pcb = null;
+      this._log.log(LOG_WARN, 'modem', 'on but silent: power cycle');
+      this.powerOff(this._onCycled);
+      return;
+    }
+    this._cyc = false;
     this._power(ok ? PW_ON : PW_OFF);
     var cb = this._pcb;
     this._pcb = null;

@@ -10,7 +10,7 @@ import {
 import { isIpv4 } from '../../net/ip';
 import { AtCounters } from './at-engine';
 import { SIM_READY, SIM_PIN, SIM_PUK, SIM_ABSENT, REG_HOME, REG_ROAMING, REG_DENIED } from './modem';
-import { Sim7600, Sim7600Options, SIM7600_LINKS, SIM7600_CHUNK } from './sim7600';
+import { Sim7600, Sim7600Options, SIM7600_LINKS, SIM7600_CHUNK, SIM7600_SSL_SESSIONS } from './sim7600';
 import {
   CellSocket, CellSocketHost, SK_OPENING, SK_CLOSING, SK_CLOSED,
   OP_NONE, OP_OPEN, OP_READ, OP_SEND, OP_CLOSE, OP_DNS, PC_NONE,
@@ -167,7 +167,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._bud = o.rungBudgetsMs && o.rungBudgetsMs.length === 4 ? o.rungBudgetsMs : DEFAULT_RUNG_BUDGETS;
     this._txMax = o.txBufMax || 4096;
     this._retries = o.sendRetries === undefined ? 1 : o.sendRetries;
-    for (var i = 0; i < SIM7600_LINKS; i++) this._socks.push(null);
+    for (var i = 0; i < SIM7600_LINKS + SIM7600_SSL_SESSIONS; i++) this._socks.push(null);
     this._lport = 40000 + Math.floor(o.clock.now()) % 1000;
     // Bound once: these are handed to the modem and timers.
     this._onPowerOn = this._onPowerOn.bind(this);
@@ -271,15 +271,28 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     return this.modem.at.cnt;
   }
 
-  /** Opens a TCP client socket on a free link; null when not ready or no link is free. */
+  /** TLS is done by the modem (its SSL command set, AT+CCH…): two sessions at once. */
+  canTls(): boolean {
+    return true;
+  }
+
+  /**
+   * Opens a TCP client socket on a free link; null when not ready or no link is free. With `tls` the
+   * socket is one of the modem's two SSL sessions (AT+CCHOPEN): the modem does the handshake and the
+   * encryption, the bytes on this UART are plain, the bytes on the air are not.
+   */
   tcp(opts: TcpOptions): TcpSocket | null {
     if (!opts || typeof opts.host !== 'string' || !opts.host || !(opts.port > 0 && opts.port < 65536)) throw new TypeError('tcp needs {host, port}');
-    var l = this._freeLink();
+    var t = !!opts.tls;
+    var l = this._freeLink(t);
     if (this._st !== IF_READY || l < 0) return null;
     var s = new CellSocket(this, l, false, opts, this._txMax);
+    s.t = t;
     this._socks[l] = s;
     s.op = OP_OPEN;
-    this.modem.open(l, false, opts.host, opts.port, 0, opts.timeoutMs || this._ct.connectMs, s, this._onSockOpen);
+    var w = opts.timeoutMs || this._ct.connectMs;
+    if (t) this.modem.sslOpen(l - SIM7600_LINKS, opts.host, opts.port, w, s, this._onSockOpen);
+    else this.modem.open(l, false, opts.host, opts.port, 0, w, s, this._onSockOpen);
     return s;
   }
 
@@ -439,7 +452,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this.events.emit('info', this.info());
     this._clk().clearInterval(this._htm);
     this._htm = this._ct.healthMs > 0 ? this._clk().setInterval(this._onHealth, this._ct.healthMs) : undefined;
-    for (var i = 0; i < SIM7600_LINKS; i++) {
+    for (var i = 0; i < this._socks.length; i++) {
       var s = this._socks[i];
       if (s) this._kick(s);
     }
@@ -645,19 +658,28 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
 
   _onLateOpen(l: number, err: number): void {
     var s = this._socks[l];
-    if (err === 0 && l >= 0 && l < SIM7600_LINKS && (!s || s.op !== OP_OPEN)) this.modem.close(l, null, this._noop);
+    if (err === 0 && l >= 0 && l < this._socks.length && (!s || s.op !== OP_OPEN)) this._closeLink(l, null, this._noop);
   }
 
   // ---- sockets ----
 
-  _freeLink(): number {
-    for (var i = 0; i < SIM7600_LINKS; i++) if (!this._socks[i]) return i;
+  /** A free CIP link (0–9), or with `tls` a free SSL session (as links 10–11); -1 when none. */
+  _freeLink(tls?: boolean): number {
+    var a = tls ? SIM7600_LINKS : 0;
+    var b = tls ? SIM7600_LINKS + SIM7600_SSL_SESSIONS : SIM7600_LINKS;
+    for (var i = a; i < b; i++) if (!this._socks[i]) return i;
     return -1;
+  }
+
+  /** Closes link `l` on the modem: AT+CIPCLOSE, or AT+CCHCLOSE for an SSL session. */
+  _closeLink(l: number, ctx: any, cb: (ctx: any, err: number, n: number) => void): void {
+    if (l >= SIM7600_LINKS) this.modem.sslClose(l - SIM7600_LINKS, ctx, cb);
+    else this.modem.close(l, ctx, cb);
   }
 
   /** Ends every socket with `err` and frees every link (the modem's links are gone or going). */
   _dropAll(err: number): void {
-    for (var i = 0; i < SIM7600_LINKS; i++) {
+    for (var i = 0; i < this._socks.length; i++) {
       var s = this._socks[i];
       this._socks[i] = null;
       if (s) s._end(err);
@@ -674,7 +696,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     s._end(err);
     if (this._socks[s.l] !== s) return;
     s.op = OP_CLOSE;
-    this.modem.close(s.l, s, this._onSockClosed);
+    this._closeLink(s.l, s, this._onSockClosed);
   }
 
   /** Runs the next operation of `s`: read, peer close, send, UDP name lookup, close. */
@@ -689,7 +711,8 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (s.rxp) {
       s.rxp = false;
       s.op = OP_READ;
-      m.read(s.l, SIM7600_CHUNK, s, this._onSockRead);
+      if (s.t) m.sslRead(s.l - SIM7600_LINKS, SIM7600_CHUNK, s, this._onSockRead);
+      else m.read(s.l, SIM7600_CHUNK, s, this._onSockRead);
       return;
     }
     if (s.pc !== PC_NONE) {
@@ -699,7 +722,9 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     }
     if (!s.u && s.tx.length) {
       s.op = OP_SEND;
-      m.send(s.l, s.tx.length > SIM7600_CHUNK ? s.tx.substr(0, SIM7600_CHUNK) : s.tx, '', 0, s, this._onSockSent);
+      var chunk = s.tx.length > SIM7600_CHUNK ? s.tx.substr(0, SIM7600_CHUNK) : s.tx;
+      if (s.t) m.sslSend(s.l - SIM7600_LINKS, chunk, s, this._onSockSent);
+      else m.send(s.l, chunk, '', 0, s, this._onSockSent);
       return;
     }
     if (s.u && s.dq.length) {
@@ -716,7 +741,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     }
     if (s.st === SK_CLOSING) {
       s.op = OP_CLOSE;
-      m.close(s.l, s, this._onSockClosed);
+      this._closeLink(s.l, s, this._onSockClosed);
     }
   }
 
@@ -813,7 +838,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   }
 
   _onIpClose(l: number, reason: number): void {
-    var s = l >= 0 && l < SIM7600_LINKS ? this._socks[l] : null;
+    var s = l >= 0 && l < this._socks.length ? this._socks[l] : null;
     if (!s) return;
     if (s.st === SK_CLOSED) {
       if (s.op !== OP_CLOSE) this._free(s);

@@ -5,8 +5,32 @@ import { E_OK, E_REFUSED, E_TIMEOUT, E_RESET, E_NETDOWN, E_DNS, E_NO_SOCKET, E_I
 
 /** Links (sockets) of the SIM7600's CIP command set: 0–9, shared by TCP and UDP. */
 export const SIM7600_LINKS = 10;
-/** Largest AT+CIPSEND and AT+CIPRXGET=2 chunk (more gives +CIPERROR: 3). */
+/** Largest AT+CIPSEND and AT+CIPRXGET=2 chunk (more gives +CIPERROR: 3); also used for AT+CCHSEND / AT+CCHRECV. */
 export const SIM7600_CHUNK = 1500;
+/**
+ * SSL sessions of the CCH command set (AT+CCHOPEN <session_id> 0–1). The interface numbers them as links
+ * SIM7600_LINKS + session, after the CIP links.
+ */
+export const SIM7600_SSL_SESSIONS = 2;
+
+/**
+ * Maps an AT+CCHOPEN / +CCHSEND <err> to an E_* socket error (SIM7600 SSL application note: 3 busy,
+ * 4 peer closed, 5 timeout, 9 network error, 10 open session error, 11 state error, 12 create socket
+ * error, 13 DNS error, 14 connect socket error, 15 handshake error, 17 no network).
+ */
+export function cchError(code: number): number {
+  if (code === 0) return E_OK;
+  if (code === 4) return E_RESET;
+  if (code === 5 || code === 18) return E_TIMEOUT;
+  if (code === 9 || code === 17) return E_NETDOWN;
+  if (code === 13) return E_DNS;
+  if (code === 14 || code === 15) return E_REFUSED;
+  if (code === 3 || code === 10 || code === 11 || code === 12) return E_NO_SOCKET;
+  return E_DEVICE;
+}
+
+/** Completion of a command whose outcome does not matter (AT+CCHSET, AT+CCHSTART). */
+function ignoreAt(): void {}
 
 /** SIM7600-specific timeouts, ms. */
 export interface Sim7600Timings {
@@ -91,6 +115,9 @@ export class Sim7600 extends Modem {
     this._onRead = this._onRead.bind(this);
     this._onClose = this._onClose.bind(this);
     this._onInfo = this._onInfo.bind(this);
+    this._onSslOpen = this._onSslOpen.bind(this);
+    this._onSslSend = this._onSslSend.bind(this);
+    this._onSslRead = this._onSslRead.bind(this);
     var ev = this.events;
     this.at.urc('+CIPRXGET: 1,', function (l: string) {
       var n = atInt(atFields(l, '+CIPRXGET: 1,')[0]);
@@ -114,10 +141,90 @@ export class Sim7600 extends Modem {
       var f = atFields(l, '+CIPOPEN:');
       ev.emit('lateopen', atInt(f[0]), atInt(f[1]));
     });
+    // SSL (CCH) URCs: data waiting (manual receive), the peer closed, a session closed by the modem.
+    this.at.urc('+CCHEVENT:', function (l: string) {
+      var f = atFields(l, '+CCHEVENT:');
+      var n = atInt(f[0]);
+      if (n >= 0 && n < SIM7600_SSL_SESSIONS && f[1] === 'RECV EVENT') ev.emit('rx', SIM7600_LINKS + n);
+    });
+    var peer = function (l: string) {
+      var n = atInt(atFields(l.substr(l.indexOf(':') + 1), '')[0]);
+      if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('ipclose', SIM7600_LINKS + n, 1);
+    };
+    this.at.urc('+CCH_PEER_CLOSED:', peer);
+    this.at.urc('+CCH_RECV_CLOSED:', peer);
+    this.at.urc('+CCHCLOSE:', function (l: string) {
+      var n = atInt(atFields(l, '+CCHCLOSE:')[0]);
+      if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('ipclose', SIM7600_LINKS + n, -1);
+    });
+    this.at.urc('+CCHOPEN:', function (l: string) {
+      var f = atFields(l, '+CCHOPEN:');
+      var n = atInt(f[0]);
+      if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('lateopen', SIM7600_LINKS + n, atInt(f[1]));
+    });
     var ignore = function () {};
     this.at.urc('+NETOPEN:', ignore);
     this.at.urc('+NETCLOSE:', ignore);
     this.at.urc('+CIPSEND:', ignore);
+    this.at.urc('+CCHRECV:', ignore);
+    this.at.urc('+CCHSEND:', ignore);
+    this.at.urc('+CCHSTART:', ignore);
+    this.at.urc('+CCHSTOP:', ignore);
+  }
+
+  // ---- SSL: the CCH command set (TLS done by the modem) ----
+
+  /**
+   * Opens SSL session `n` to host:port (a name is resolved by the modem): AT+CCHSET=1,1 (report send
+   * results, receive data on request), AT+CCHSTART (start the SSL service; an error when it already runs is
+   * ignored), then AT+CCHOPEN=<n>,"<host>",<port>,2 (client type 2 = SSL/TLS), waiting `waitMs` for
+   * +CCHOPEN: <n>,<err> (the TCP connect and the handshake). `cb(ctx, E_*)`.
+   */
+  sslOpen(n: number, host: string, port: number, waitMs: number, ctx: any, cb: LinkCb): void {
+    var t = this._t.cmdMs;
+    this.at.send({ c: 'AT+CCHSET=1,1', t: t, cb: ignoreAt });
+    this.at.send({ c: 'AT+CCHSTART', t: t, u: '+CCHSTART:', w: this._st.netOpenMs, cb: ignoreAt });
+    if (!this.at.send({ c: 'AT+CCHOPEN=' + n + ',"' + host + '",' + port + ',2', t: t, u: '+CCHOPEN: ' + n + ',', w: waitMs, cb: this._onSslOpen, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  }
+
+  _onSslOpen(res: number, r: AtCmd): void {
+    if (r.f) r.y(r.x, cchError(atInt(atFields(r.f, '+CCHOPEN:')[1])), 0);
+    else r.y(r.x, atErr(res), 0);
+  }
+
+  /**
+   * AT+CCHSEND=<n>,<len> — sends ≤ 1500 bytes after the `>` prompt (the modem encrypts), then waits for
+   * +CCHSEND: <n>,<err>. `cb(ctx, E_*, bytes sent)`.
+   */
+  sslSend(n: number, data: string, ctx: any, cb: LinkCb): void {
+    if (!this.at.send({ c: 'AT+CCHSEND=' + n + ',' + data.length, t: this._t.cmdMs, d: data, u: '+CCHSEND: ' + n + ',', w: this._st.sendMs, cb: this._onSslSend, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  }
+
+  _onSslSend(res: number, r: AtCmd): void {
+    if (res === AT_OK && r.f) {
+      var e = atInt(atFields(r.f, '+CCHSEND:')[1]);
+      if (e === 0) r.y(r.x, E_OK, r.d!.length);
+      else r.y(r.x, cchError(e) === E_DEVICE ? E_RESET : cchError(e), 0);
+    } else r.y(r.x, atErr(res), 0);
+  }
+
+  /**
+   * AT+CCHRECV=<n>,<max> — reads up to `max` decrypted bytes: +CCHRECV: DATA,<n>,<len> then <len> raw bytes
+   * (read by length), then +CCHRECV: <n>,<err> and OK. More data left is announced by another
+   * +CCHEVENT: <n>,RECV EVENT. `cb(ctx, E_*, 0, data)`.
+   */
+  sslRead(n: number, max: number, ctx: any, cb: LinkCb): void {
+    if (!this.at.send({ c: 'AT+CCHRECV=' + n + ',' + max, t: this._t.cmdMs, p: '+CCHRECV: DATA,', n: 1, cb: this._onSslRead, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  }
+
+  _onSslRead(res: number, r: AtCmd): void {
+    if (res === AT_OK) r.y(r.x, E_OK, 0, r.b || '');
+    else r.y(r.x, atErr(res), 0);
+  }
+
+  /** AT+CCHCLOSE=<n> — closes SSL session `n` (close_notify); waits for +CCHCLOSE: <n>,<err>. `cb(ctx, E_*)`. */
+  sslClose(n: number, ctx: any, cb: LinkCb): void {
+    if (!this.at.send({ c: 'AT+CCHCLOSE=' + n, t: this._t.cmdMs, u: '+CCHCLOSE: ' + n + ',', w: this._st.closeMs, cb: this._onClose, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
   }
 
   /**

@@ -225,8 +225,10 @@ export class W5500Tcp implements TcpSocket {
   write(data: string): boolean {
     var st = this._st;
     if (st !== T_OPEN && st !== T_PEER_CLOSED) return false;
-    if (this._qn > 0 && this._qn + data.length > this._h._txQMax) {
-      this._wantW = true;
+    // One bound for every write, the first too; a write larger than the whole queue never fits (no
+    // onWritable for it: the caller must write in pieces).
+    if (this._qn + data.length > this._h._txQMax) {
+      if (data.length <= this._h._txQMax) this._wantW = true;
       return false;
     }
     if (!data.length) return true;

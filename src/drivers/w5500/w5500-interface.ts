@@ -221,6 +221,11 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     return this._seen;
   }
 
+  /** No TLS on this interface (see docs/security.md). */
+  canTls(): boolean {
+    return false;
+  }
+
   /** PHY link as last polled. */
   linkUp(): boolean {
     return this._link;
@@ -291,7 +296,8 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   tcp(opts: TcpOptions): TcpSocket | null {
     if (!opts || typeof opts.host !== 'string' || !opts.host || !(opts.port > 0 && opts.port < 65536 && opts.port % 1 === 0))
       throw new TypeError('tcp: host and port 1-65535 required');
-    if (this._st !== IF_READY) return null;
+    // The W5500 has no TLS, and this driver none in software: never fall back to plain text.
+    if (opts.tls || this._st !== IF_READY) return null;
     var n = this._alloc(true);
     if (n < 0) return null;
     var s = new W5500Tcp(this, n, opts, this._ephemeral());

@@ -10,7 +10,8 @@ import { Clock } from '../../../hal/clock';
 import { Storage } from '../../../hal/storage';
 import { Log, LOG_INFO, LOG_WARN, LOG_DEBUG } from '../../../hal/log';
 import { WifiRadio, WifiApInfo } from '../../../hal/wifi-radio';
-import { NativeSockets } from '../../../hal/sockets';
+import { NativeSockets, NativeTlsOptions } from '../../../hal/sockets';
+import { TlsSockets, hasTls } from '../../net/tls-sockets';
 import { WifiCredentials, WifiCredentialEntry, WifiCredentialInput, WifiCredentialInfo } from './credentials';
 import { disconnectKind, DK_AUTH, DK_NO_AP, DK_LEAVE } from './disconnect-kind';
 import { NativeTcpSocket, NativeUdpSocket } from '../../net/native-sockets';
@@ -53,6 +54,8 @@ export interface WifiInterfaceOptions {
   rejoinDelayMs?: number;
   /** Most sockets open at once (default 8; lwIP on the ESP32 has 10). */
   maxSockets?: number;
+  /** TLS settings (CA, client certificate) for `tcp({tls: true})`; TLS needs `sockets.connectTls`. */
+  tls?: NativeTlsOptions;
 }
 
 /** Phases of a connection (one numeric state, every change through `_phase`). */
@@ -80,6 +83,9 @@ interface Candidate {
   i: number;
 }
 
+/** Most callers waiting for one shared scan; more get `null` (no result) at once. */
+export const SCAN_WAITERS_MAX = 8;
+
 /**
  * The ESP32's own Wi-Fi as a net/ interface (`wl0`): joins the strongest visible stored network, falls
  * back to the next, reports association, address and loss; sockets go through the runtime's native
@@ -94,6 +100,8 @@ export class WifiInterface extends IfBase implements NetInterface {
   _clock: Clock;
   _st2: Storage;
   _ns: NativeSockets;
+  /** The TLS face of `_ns` (null: the runtime has no TLS). */
+  _tls: TlsSockets | null;
   creds: WifiCredentials;
   _cfg: WifiIpConfig;
   _ph = P_IDLE;
@@ -139,6 +147,7 @@ export class WifiInterface extends IfBase implements NetInterface {
     this._clock = opts.clock;
     this._st2 = opts.storage;
     this._ns = opts.sockets;
+    this._tls = hasTls(opts.sockets) ? new TlsSockets(opts.sockets, opts.tls) : null;
     this.creds = new WifiCredentials({ storage: opts.storage, log: opts.log, max: opts.maxNetworks });
     this._scanTo = opts.scanTimeoutMs || 10000;
     this._joinTo = opts.joinTimeoutMs || 20000;
@@ -330,11 +339,16 @@ export class WifiInterface extends IfBase implements NetInterface {
 
   // ---- sockets ----
 
+  /** TLS through the runtime's `tls` module (Espruino on the ESP32 has it). */
+  canTls(): boolean {
+    return !!this._tls;
+  }
+
   tcp(opts: TcpOptions): TcpSocket | null {
     if (!opts || typeof opts.host !== 'string' || !opts.host.length) throw new TypeError('tcp: host required');
     if (!(opts.port > 0 && opts.port < 65536)) throw new TypeError('tcp: port out of range');
-    if (this._st !== IF_READY || this._socks.length >= this._maxSocks) return null;
-    var s = new NativeTcpSocket(this._ns, opts, this._clock, this._cnt, this._onGone);
+    if (this._st !== IF_READY || this._socks.length >= this._maxSocks || (opts.tls && !this._tls)) return null;
+    var s = new NativeTcpSocket(opts.tls ? this._tls! : this._ns, opts, this._clock, this._cnt, this._onGone);
     this._socks.push(s);
     return s;
   }
@@ -589,6 +603,13 @@ export class WifiInterface extends IfBase implements NetInterface {
   /** Scans, sharing one radio scan among callers; `cb(null)` when it timed out. */
   _scan(cb: (aps: WifiApInfo[] | null) => void): void {
     if (!this._radio) {
+      this._clock.setTimeout(function () {
+        cb(null);
+      }, 0);
+      return;
+    }
+    if (this._scq.length >= SCAN_WAITERS_MAX) {
+      // A caller scanning in a tight loop must not grow the queue: it hears "no result" at once.
       this._clock.setTimeout(function () {
         cb(null);
       }, 0);
