@@ -25,7 +25,7 @@ import {
  */
 export var BASELINE_SETTINGS: PolicySettings = mergeSettings(DEFAULT_SETTINGS, {
   graceMs: 0,
-  probe: { count: 10, intervalMs: 250, waitMs: 5000, budgetMs: 5000, size: 13, randomMax: 511, tcpFallback: false },
+  probe: { count: 10, intervalMs: 250, waitMs: 5000, budgetMs: 5000, size: 13, randomMax: 511, tcpFallback: false, exhaustive: true },
   probeOnLoss: false,
   probeBlocking: true,
   excludeFailed: false,

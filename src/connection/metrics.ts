@@ -37,8 +37,10 @@ export function fmtS(ms: number): string {
   return (ms / 1000).toFixed(1) + ' s';
 }
 
-/** "32 ms / 0% loss" (or "tcp 40 ms", "no echo"). */
+/** "32 ms / 0% loss" (or "tcp connect 40 ms", "no echo", "cut"). */
 export function fmtProbe(p: ProbeResult): string {
+  // A cut result was ended early because it could no longer win: say so rather than "no echo".
+  if (p.cut) return p.valid ? '>= ' + Math.round(p.rtt) + ' ms (cut)' : 'cut';
   if (!p.valid) return 'no echo';
   var s = Math.round(p.rtt) + ' ms';
   if (p.method === 2) return 'tcp connect ' + s;
