@@ -124,6 +124,9 @@ export interface BoardConfig {
   username: string;
   /** Never logged. */
   password: string;
+  /** MQTT over TLS to tlsPort (Wi-Fi and cellular only; also sets the policy's requireTls). */
+  tls: boolean;
+  tlsPort: number;
   /** MQTT keepalive, s; 0: a backstop behind the policy's liveness checks (at least 60). */
   keepAliveS: number;
   clean: boolean;
@@ -159,6 +162,8 @@ export var ESP32_DEFAULTS: BoardConfig = {
   echoPort: 7007,
   username: '',
   password: '',
+  tls: false,
+  tlsPort: 8883,
   keepAliveS: 0,
   clean: false,
   apn: '',
@@ -407,13 +412,17 @@ function assemble(b: Board, storage: EspruinoStorage, dc: DeviceConfig, sk: any)
 
   var policy: ConnectionPolicy;
   try {
-    policy = new ConnectionPolicy(cfg.connection || undefined);
+    var conn = cfg.connection || undefined;
+    // Without this the manager could pick Ethernet, where a TLS-only session can never come up.
+    if (cfg.tls) conn = Object.assign({}, conn || {}, { requireTls: true });
+    policy = new ConnectionPolicy(conn);
   } catch (e) {
     log.log(LOG_WARN, 'board', CONFIG_FILE + ': "connection": ' + ((e as any) && (e as any).message) + '; defaults used');
     policy = new ConnectionPolicy();
   }
   var cloud = new CloudSession({
     clock: clock, log: log, storage: storage, host: cfg.host, port: cfg.port, echoPort: cfg.echoPort,
+    tls: cfg.tls, tlsPort: cfg.tlsPort,
     deviceId: cfg.deviceId, username: cfg.username || undefined, password: cfg.password || undefined,
     keepAliveS: cfg.keepAliveS || backstopKeepAliveS(policy), clean: cfg.clean, outbox: cfg.outbox || undefined,
   });

@@ -487,15 +487,8 @@ export function installTlsPort(world: any, opts?: TlsPortOptions): TlsPortStats 
  * MQTT client `connect`, so it must be applied before the session first connects.
  */
 export function useTlsSession(session: any, serverName: string, tlsPort?: number): void {
-  var port = tlsPort || TLS_PORT;
-  // Required lazily: this module is host code, TlsDial is firmware code.
-  var TlsDial = require('../../src/net/tls-dial').TlsDial;
-  var cl = session._cl;
-  var connect = cl.connect;
-  cl.connect = function (net: any) {
-    return connect.call(cl, new TlsDial(net, serverName, port), serverName, port);
-  };
-  session.port = function () {
-    return port;
-  };
+  // The session's own TLS option (CloudSession's constructor options are kept in `_o`, read at connect).
+  session._o.tls = true;
+  session._o.tlsPort = tlsPort || TLS_PORT;
+  if (serverName !== session._o.host) throw new Error('useTlsSession: server name ' + serverName + ' is not the session host ' + session._o.host);
 }

@@ -3,6 +3,7 @@ import { Log, NULL_LOG, LOG_WARN } from '../../hal/log';
 import { Storage } from '../../hal/storage';
 import { Emitter } from '../util/emitter';
 import { NetInterface } from '../net/interface';
+import { TlsDial, canTls } from '../net/tls-dial';
 import { R_NONE, R_DNS_FAILED, R_NO_SERVER, R_NOT_AUTHORISED } from '../net/types';
 import { CloudLink } from '../connection/cloud-link';
 import { MqttClient, MQ_OK, MQ_TOO_BIG, MQ_D_REFUSED, MQ_D_PROTOCOL } from './mqtt-client';
@@ -43,6 +44,13 @@ export interface CloudSessionOptions {
   port?: number;
   /** UDP echo port on the cloud host, for the manager's probes; default 7. */
   echoPort?: number;
+  /**
+   * MQTT over TLS to `tlsPort` (default 8883), dialled by name (the certificate's server name). Never falls
+   * back to plain text: on an interface without TLS the connect fails at once (pair it with the policy's
+   * `requireTls` so the manager does not pick such an interface).
+   */
+  tls?: boolean;
+  tlsPort?: number;
   /** The device id: MQTT client id and topic level. No "/", "+" or "#". */
   deviceId: string;
   username?: string;
@@ -173,6 +181,17 @@ export class CloudSession implements CloudLink {
     this._if = iface;
     this._cb = cb;
     this._st = SS_CONNECTING;
+    if (this._o.tls) {
+      // TLS dials by name; an interface without TLS fails now (asynchronously, as every connect result).
+      if (!canTls(iface)) {
+        this._ck.setTimeout(function () {
+          if (g === self._g) self._fail(R_NO_SERVER);
+        }, 0);
+        return;
+      }
+      this._cl.connect(new TlsDial(iface, this._o.host, this.port()), this._o.host, this.port());
+      return;
+    }
     iface.resolve(this._o.host, function (err, ip) {
       if (g !== self._g) return;
       if (err) self._fail(R_DNS_FAILED);
@@ -210,6 +229,7 @@ export class CloudSession implements CloudLink {
   }
 
   port(): number {
+    if (this._o.tls) return this._o.tlsPort || 8883;
     return this._o.port || 1883;
   }
 
