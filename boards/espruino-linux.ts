@@ -34,7 +34,7 @@ import { FEATURES_FILE } from '../src/api/runtime';
 import { Device, DeviceConfig, Runtime, startRuntime } from '../src/index';
 import { CONFIG_FILE, LinuxConfig, LINUX_DEFAULTS, mergeConfig, defaultDeviceId, describeConfig } from './espruino-linux/config';
 import { HostNet, readHostNet } from './espruino-linux/host-net';
-import { LinuxSerial } from './espruino-linux/linux-serial';
+import { EspruinoUart } from '../hal/espruino/uart';
 import { FixedPin } from './espruino-linux/fixed-pin';
 
 /** What `start` assembled. */
@@ -129,8 +129,8 @@ function makeCell(cfg: LinuxConfig, clock: EspruinoClock, log: Log): NetInterfac
     log.log(LOG_WARN, 'sim7600', 'no serial object ' + c.serial + ': no modem');
     return null;
   }
-  var uart = new LinuxSerial({ serial: serial, path: c.path, baud: c.baud, fileExists: hostFileExists });
-  if (!uart.exists) log.log(LOG_WARN, 'sim7600', c.path + ' not found: the modem will report no_hardware');
+  var uart = new EspruinoUart({ serial: serial, path: c.path, baud: c.baud });
+  if (!hostFileExists(c.path)) log.log(LOG_WARN, 'sim7600', c.path + ' not found: the modem will report no_hardware');
   var pwrkey = c.pwrkey >= 0 ? gpio(c.pwrkey, 'output') : new FixedPin(false);
   var status = c.status >= 0 ? gpio(c.status, 'input') : c.pwrkey >= 0 ? undefined : new FixedPin(true);
   if (c.pwrkey >= 0) pwrkey.write(!c.pwrkeyActive);

@@ -1,28 +1,31 @@
 import { Uart } from '../uart';
 import { PinLike } from './pins';
 
-/** Where a device sits on an Espruino serial port. */
+/** Where a device sits on an Espruino serial port: pins on a microcontroller, a device file on Linux. */
 export interface EspruinoUartOptions {
   /** The port object, e.g. `Serial2`. */
   serial: Serial;
-  tx: PinLike;
-  rx: PinLike;
+  tx?: PinLike;
+  rx?: PinLike;
+  /**
+   * Espruino's Linux build: the device file the port opens (`Serial1.setup(baud, {path: "/dev/ttyUSB2"})`,
+   * raw 8N1). A path that cannot be opened gives no error; the port just stays silent.
+   */
+  path?: string;
   /** Initial baud rate (8N1). */
   baud: number;
 }
 
-/** A serial port: `setup(baud, {tx, rx})`, `on('data')`, `write`. Data is binary strings. */
+/** A serial port: `setup(baud, {tx, rx} | {path})`, `on('data')`, `write`. Data is binary strings. */
 export class EspruinoUart implements Uart {
   _serial: Serial;
-  _tx: PinLike;
-  _rx: PinLike;
+  _setup: any;
   _cb: ((data: string) => void) | null = null;
 
   constructor(o: EspruinoUartOptions) {
     var self = this;
     this._serial = o.serial;
-    this._tx = o.tx;
-    this._rx = o.rx;
+    this._setup = o.path ? { path: o.path } : { tx: o.tx, rx: o.rx };
     this.setBaud(o.baud);
     o.serial.on('data', function (d: string) {
       if (self._cb) self._cb(d);
@@ -37,7 +40,8 @@ export class EspruinoUart implements Uart {
     this._cb = cb;
   }
 
+  /** Changes the rate; on Linux Espruino closes and re-opens the device. */
   setBaud(baud: number): void {
-    this._serial.setup(baud, { tx: this._tx, rx: this._rx });
+    this._serial.setup(baud, this._setup);
   }
 }
