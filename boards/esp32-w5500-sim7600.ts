@@ -42,6 +42,7 @@
  * runtime keeps running the sketch.
  */
 import { Log, LOG_ERROR, LOG_INFO, LOG_WARN } from '../hal/log';
+import { BoardConfigBase } from './board-config';
 import { Spi } from '../hal/spi';
 import { Uart } from '../hal/uart';
 import { GpioPin } from '../hal/gpio';
@@ -113,46 +114,18 @@ export var PINS: BoardPins = {
 export const CONFIG_FILE = 'netswitch.json';
 
 /** The board's configuration; every field has a default (ESP32_DEFAULTS). */
-export interface BoardConfig {
-  /** MQTT client id and topic level (1–64 characters, no "/", "+", "#"); default "esp32-" + getSerial(). */
-  deviceId: string;
-  /** Cloud host (MQTT broker and UDP echo), a name or an address. */
-  host: string;
-  port: number;
-  /** UDP echo port of the cloud host (the dev cloud's default is 7007). */
-  echoPort: number;
-  username: string;
-  /** Never logged. */
-  password: string;
+export interface BoardConfig extends BoardConfigBase {
   /** MQTT over TLS to tlsPort (Wi-Fi and cellular only; also sets the policy's requireTls). */
   tls: boolean;
   tlsPort: number;
-  /** MQTT keepalive, s; 0: a backstop behind the policy's liveness checks (at least 60). */
-  keepAliveS: number;
-  clean: boolean;
-  /** Cellular: access point name, PDP user/password (never logged), SIM PIN (never logged). */
-  apn: string;
-  apnUser: string;
-  apnPassword: string;
-  simPin: string;
-  /** FEATURE_ETHERNET_DETECTION on a board that has not stored features yet (System.enableFeature wins). */
-  ethernet: boolean;
   /** Wi-Fi network stored on first start when none is stored yet ({ssid, password}), or null. */
   wifi: any;
   /** W5500 MAC "aa:bb:cc:dd:ee:ff"; default 02:08:dc + the last 3 bytes of getSerial(). */
   mac: string;
-  /** LOG_ERROR 0 … LOG_DEBUG 3. */
-  logLevel: number;
-  /** Connection manager knobs (docs/connection-manager.md), e.g. {"failBack": true}. */
-  connection: any;
-  /** Outbox options of the cloud session (maxCount, maxBytes, policy, persist). */
-  outbox: any;
   /** Pin overrides, any subset of PINS ({"sim7600": {"tx": 27}}). */
   pins: any;
   /** Pause between two calls of the sketch's loop(), ms; 0: the runtime's default (10). */
   loopIntervalMs: number;
-  /** Log `process.memory()` once the runtime started. */
-  memoryReport: boolean;
 }
 
 export var ESP32_DEFAULTS: BoardConfig = {

@@ -1,4 +1,5 @@
 import { LOG_INFO } from '../../hal/log';
+import { BoardConfigBase } from '../board-config';
 
 /** Name of the configuration file (in the working directory, or in Storage: same name, same shape). */
 export const CONFIG_FILE = 'netswitch.json';
@@ -19,37 +20,11 @@ export interface CellConfig {
 }
 
 /** The board's configuration; every field has a default (LINUX_DEFAULTS). */
-export interface LinuxConfig {
-  /** MQTT client id and topic level (no "/", "+", "#"); default "linux-" + the host's serial. */
-  deviceId: string;
-  /** Cloud host (broker and UDP echo). */
-  host: string;
-  port: number;
-  echoPort: number;
-  username: string;
-  /** Never logged. */
-  password: string;
-  keepAliveS: number;
-  clean: boolean;
-  /** Cellular (same keys as the ESP32 board): access point name, PDP user and password, SIM PIN (never logged). */
-  apn: string;
-  apnUser: string;
-  apnPassword: string;
-  simPin: string;
-  /** FEATURE_ETHERNET_DETECTION on a device that has not stored features yet (System.enableFeature wins). */
-  ethernet: boolean;
-  /** LOG_ERROR 0 … LOG_DEBUG 3. */
-  logLevel: number;
-  /** Outbox options of the cloud session (maxCount, maxBytes, policy, persist). */
-  outbox: any;
-  /** Connection manager settings (docs/connection-manager.md), e.g. {"backoffMaxMs": 30000}. */
-  connection: any;
+export interface LinuxConfig extends BoardConfigBase {
   /** Most sockets open at once over the host's stack. */
   maxSockets: number;
   /** A SIM7600 on a serial device, or null (none). */
   cellular: CellConfig | null;
-  /** Log `process.memory()` after start-up and at the first cloud connection. */
-  memoryReport: boolean;
 }
 
 export var LINUX_DEFAULTS: LinuxConfig = {
