@@ -89,6 +89,18 @@ function handshake(hs: number, info: string, size: number): Buffer {
 }
 
 /** The keystream scrambling of record `seq` (NOT encryption). */
+/**
+ * Application bytes as TLS records of at most TLS_MAX_RECORD: an 8-byte explicit nonce, the scrambled
+ * payload (direction `dir`), a 16-byte tag. Returns the next record sequence number.
+ */
+function sealApp(out: (r: Buffer) => void, b: Buffer, seq: number, dir: number): number {
+  for (var off = 0; off < b.length; off += TLS_MAX_RECORD) {
+    var p = b.subarray(off, Math.min(b.length, off + TLS_MAX_RECORD));
+    out(record(CT_APP, Buffer.concat([Buffer.alloc(8, seq & 255), scramble(p, seq++, dir), Buffer.alloc(16, 0x77)])));
+  }
+  return seq;
+}
+
 function scramble(b: Buffer, seq: number, dir: number): Buffer {
   var o = Buffer.alloc(b.length);
   var k = (seq * 2654435761 + dir * 40503) >>> 0;
@@ -210,10 +222,8 @@ export class TlsSimClient {
   /** Application bytes to send (only once up). */
   write(b: Buffer): void {
     if (this._ph !== H_UP) return;
-    for (var off = 0; off < b.length; off += TLS_MAX_RECORD) {
-      var p = b.subarray(off, Math.min(b.length, off + TLS_MAX_RECORD));
-      this._io.out(record(CT_APP, Buffer.concat([Buffer.alloc(8, this._tx & 255), scramble(p, this._tx++, 0), Buffer.alloc(16, 0x77)])));
-    }
+    var io = this._io;
+    this._tx = sealApp(function (r: Buffer) { io.out(r); }, b, this._tx, 0);
   }
 
   /** Sends close_notify. */
@@ -288,10 +298,8 @@ export class TlsSimServer {
 
   write(b: Buffer): void {
     if (this._ph !== H_UP) return;
-    for (var off = 0; off < b.length; off += TLS_MAX_RECORD) {
-      var p = b.subarray(off, Math.min(b.length, off + TLS_MAX_RECORD));
-      this._io.out(record(CT_APP, Buffer.concat([Buffer.alloc(8, this._tx & 255), scramble(p, this._tx++, 1), Buffer.alloc(16, 0x77)])));
-    }
+    var io = this._io;
+    this._tx = sealApp(function (r: Buffer) { io.out(r); }, b, this._tx, 1);
   }
 
   close(): void {
