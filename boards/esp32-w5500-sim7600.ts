@@ -275,18 +275,6 @@ export function sketchExports(): any {
   }
 }
 
-/**
- * netswitch.json from Storage. Read with Storage's own readJSON: a file written at the console with
- * `require("Storage").writeJSON` holds Espruino's JSON dialect (unquoted keys), which JSON.parse rejects.
- */
-function readStored(): any {
-  try {
-    return require('Storage').readJSON(CONFIG_FILE, true);
-  } catch (e) {
-    return undefined;
-  }
-}
-
 /** The sketch's `config`: board keys (first) and the rest, which is device configuration. */
 function splitSketchConfig(c: any): { board: any; device: any } {
   var board: any = {};
@@ -313,7 +301,7 @@ export function start(opts?: BoardOptions): Board {
   var storage = new EspruinoStorage();
   var sk = sketchExports();
   var skc = splitSketchConfig(sk && sk.config);
-  var m = mergeConfig([skc.board, readStored(), o.config]);
+  var m = mergeConfig([skc.board, storage.readJSON(CONFIG_FILE), o.config]);
   var cfg = m.cfg;
   var log = new EspruinoLog(cfg.logLevel);
   var pins: BoardPins = overlay(PINS, cfg.pins || {});

@@ -32,11 +32,14 @@ export class EspruinoStorage implements Storage {
     }
   }
 
+  /**
+   * Storage's own readJSON: a file written at the console with `require("Storage").writeJSON` can hold
+   * Espruino's JSON dialect (unquoted keys), which JSON.parse rejects. Corrupt or absent: undefined.
+   */
   readJSON(name: string): any {
-    var s = this.read(name);
-    if (s === undefined) return undefined;
     try {
-      return JSON.parse(s);
+      var v = this._s.readJSON(name, true);
+      return v === null ? undefined : v;
     } catch (e) {
       return undefined;
     }

@@ -8,6 +8,11 @@ function fakeStorage(): any {
     files: files,
     full: false,
     read: function (n: string) { return files[n]; },
+    // Espruino's readJSON(name, true): its JSON dialect (unquoted keys), null when unparsable.
+    readJSON: function (n: string) {
+      if (files[n] === undefined) return undefined;
+      try { return new Function('return (' + files[n] + ')')(); } catch (e) { return null; }
+    },
     write: function (n: string, d: string) {
       if (this.full) throw new Error('Not enough free space');
       files[n] = d;
@@ -31,6 +36,12 @@ describe('EspruinoStorage', function () {
     var s = new EspruinoStorage({ storage: fakeStorage() });
     assert.equal(s.read('none'), undefined);
     assert.equal(s.readJSON('none'), undefined);
+  });
+
+  it('reads JSON with unquoted keys, as Storage.writeJSON at the console writes it', function () {
+    var f = fakeStorage();
+    f.files.cfg = '{deviceId:"x",port:1884}';
+    assert.deepEqual(new EspruinoStorage({ storage: f }).readJSON('cfg'), { deviceId: 'x', port: 1884 });
   });
 
   it('unparsable JSON reads as undefined', function () {
