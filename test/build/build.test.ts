@@ -16,6 +16,11 @@ function fakeStorage(): any {
   var files: { [k: string]: string } = {};
   return {
     read: function (n: string) { return files[n]; },
+    // As Espruino's readJSON(name, true): undefined when absent, null when unparsable.
+    readJSON: function (n: string) {
+      if (files[n] === undefined) return undefined;
+      try { return JSON.parse(files[n]); } catch (e) { return null; }
+    },
     write: function (n: string, d: string) { files[n] = d; return true; },
     erase: function (n: string) { delete files[n]; },
     list: function () { return Object.keys(files); },
