@@ -28,6 +28,8 @@ export interface BuildOptions {
   typecheck?: boolean;
   /** Size levers, both on by default (off only to measure what they save). */
   inlineConsts?: boolean;
+  /** Splice class wrappers into the module scope (build/flatten-classes.ts); default true. */
+  flattenClasses?: boolean;
   mangleProps?: boolean;
 }
 
@@ -66,7 +68,7 @@ export async function buildFirmware(o: BuildOptions): Promise<BuildResult> {
   var name = o.name || (sketch ? path.basename(sketch).replace(/\.tsx?$/, '') + '.' + board : board);
   var outDir = path.resolve(o.outDir || path.join(root, 'build', 'out'));
 
-  var b = bundle({ root: root, entries: entries, sketch: sketch, typecheck: o.typecheck, inlineConsts: o.inlineConsts });
+  var b = bundle({ root: root, entries: entries, sketch: sketch, typecheck: o.typecheck, inlineConsts: o.inlineConsts, flattenClasses: o.flattenClasses });
   var min = await minifyBundle(b.code, { mangleProps: o.mangleProps });
 
   fs.mkdirSync(outDir, { recursive: true });

@@ -17,6 +17,7 @@ import * as ts from 'typescript';
 import * as acorn from 'acorn';
 import { hoistTransformer } from './hoist';
 import { inlineConstsTransformer } from './inline-consts';
+import { flattenClassesTransformer } from './flatten-classes';
 import { isBuiltinModule, ESP32_BUILTIN_MODULES } from './builtins';
 
 /** Module id of the sketch in a sketch build: a board reads the sketch's exports with `require("sketch")`. */
@@ -40,6 +41,8 @@ export interface BundleOptions {
   typecheck?: boolean;
   /** Inline exported number/boolean constants (build/inline-consts.ts; default true). */
   inlineConsts?: boolean;
+  /** Splice class wrapper IIFEs into the module scope (build/flatten-classes.ts; default true). */
+  flattenClasses?: boolean;
 }
 
 export interface BundleModule {
@@ -268,7 +271,7 @@ export function bundle(o: BundleOptions): Bundle {
     else if (/\.js$/.test(fileName)) slot.js = text;
   }, undefined, false, {
     before: o.inlineConsts === false ? [] : [inlineConstsTransformer(program.getTypeChecker())],
-    after: [rewriteRequires, hoistTransformer],
+    after: o.flattenClasses === false ? [rewriteRequires, hoistTransformer] : [rewriteRequires, flattenClassesTransformer, hoistTransformer],
   });
   var emitErrors = emitResult.diagnostics.filter(function (d) { return d.category === ts.DiagnosticCategory.Error; });
   if (emitErrors.length) throw new BuildError('TypeScript emit errors:\n' + formatDiagnostics(emitErrors, root));

@@ -26,7 +26,7 @@ interface Scope {
 }
 
 /** A key that tells identifiers apart, including TypeScript's generated names (`_a`, `_this`, ...). */
-function nameKey(id: ts.Identifier): string {
+export function nameKey(id: ts.Identifier): string {
   var auto = (id as any).emitNode && (id as any).emitNode.autoGenerate;
   if (auto) return '#' + auto.id;
   return '$' + ts.idText(id);
