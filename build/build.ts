@@ -30,6 +30,8 @@ export interface BuildOptions {
   inlineConsts?: boolean;
   /** Splice class wrappers into the module scope (build/flatten-classes.ts); default true. */
   flattenClasses?: boolean;
+  /** Drop exports no module reads (build/prune-exports.ts); default true. */
+  pruneExports?: boolean;
   mangleProps?: boolean;
 }
 
@@ -68,7 +70,7 @@ export async function buildFirmware(o: BuildOptions): Promise<BuildResult> {
   var name = o.name || (sketch ? path.basename(sketch).replace(/\.tsx?$/, '') + '.' + board : board);
   var outDir = path.resolve(o.outDir || path.join(root, 'build', 'out'));
 
-  var b = bundle({ root: root, entries: entries, sketch: sketch, typecheck: o.typecheck, inlineConsts: o.inlineConsts, flattenClasses: o.flattenClasses });
+  var b = bundle({ root: root, entries: entries, sketch: sketch, typecheck: o.typecheck, inlineConsts: o.inlineConsts, flattenClasses: o.flattenClasses, pruneExports: o.pruneExports });
   var min = await minifyBundle(b.code, { mangleProps: o.mangleProps });
 
   fs.mkdirSync(outDir, { recursive: true });

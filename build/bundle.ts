@@ -18,6 +18,7 @@ import * as acorn from 'acorn';
 import { hoistTransformer } from './hoist';
 import { inlineConstsTransformer } from './inline-consts';
 import { flattenClassesTransformer } from './flatten-classes';
+import { pruneExports } from './prune-exports';
 import { isBuiltinModule, ESP32_BUILTIN_MODULES } from './builtins';
 
 /** Module id of the sketch in a sketch build: a board reads the sketch's exports with `require("sketch")`. */
@@ -43,6 +44,8 @@ export interface BundleOptions {
   inlineConsts?: boolean;
   /** Splice class wrapper IIFEs into the module scope (build/flatten-classes.ts; default true). */
   flattenClasses?: boolean;
+  /** Drop exports no module reads (build/prune-exports.ts; default true). */
+  pruneExports?: boolean;
 }
 
 export interface BundleModule {
@@ -298,6 +301,8 @@ export function bundle(o: BundleOptions): Bundle {
   var byId: { [id: string]: BundleModule } = {};
   for (var f2 in byFile) byId[byFile[f2].id] = byFile[f2];
   var ordered = orderModules(entries.map(moduleId), byId);
+  // Entries, the sketch and the public API keep every export: code outside the bundle may read them.
+  if (o.pruneExports !== false) pruneExports(ordered, entries.map(moduleId).concat([SKETCH_ID, moduleId(packageEntry)]));
   return assembleBundle(ordered, helperDefs);
 }
 

@@ -62,8 +62,27 @@ export async function minifyBundle(code: string, o?: MinifyOptions): Promise<Min
   var reordered = hoistJs(first.code, 'minified.js');
   var second = await minify(reordered, { ecma: 5, module: false, compress: false, mangle: false, format: FORMAT });
   if (second.code === undefined) throw new Error('terser produced no output');
-  var out = second.code;
+  var out = fillEmptyModules(second.code);
   return { code: out, sizes: measure(out), total: Buffer.byteLength(out) };
+}
+
+/**
+ * A module whose body the minifier emptied (all its exports pruned, its constants inlined) is written
+ * `function(){0}`: Espruino 2v29 stores no code for an empty function, and `require` of a cached module
+ * without code fails ("Unable to load module"). Importers may still require it for its side effects.
+ */
+export function fillEmptyModules(code: string): string {
+  var ast: any = acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' });
+  var at: number[] = [];
+  function visit(e: any): void {
+    if (e.type === 'SequenceExpression') { for (var x of e.expressions) visit(x); return; }
+    if (addCachedId({ type: 'ExpressionStatement', expression: e }) === undefined) return;
+    var fn = e.arguments[1];
+    if (fn && fn.type === 'FunctionExpression' && fn.body.body.length === 0) at.push(fn.body.start + 1);
+  }
+  for (var node of ast.body) if (node.type === 'ExpressionStatement') visit(node.expression);
+  for (var i = at.length - 1; i >= 0; i--) code = code.slice(0, at[i]) + '0' + code.slice(at[i]);
+  return code;
 }
 
 /** Bytes of each top-level piece: the helpers together, then each `Modules.addCached` by id. */

@@ -158,7 +158,9 @@ describe('build: modules and imports', function () {
     // kept: strings, computed and mutable values, and every definition
     assert.match(debug, /consts_a_1\.NAME/);
     assert.match(debug, /consts_a_1\.MUTABLE/);
-    assert.match(debug, /exports\.READY = 4/);
+    // no module reads READY through the exports object any more: the definition is pruned (prune-exports.ts)
+    assert.match(debug, /^void +4;$/m);
+    assert.doesNotMatch(debug, /exports\.READY = 4/);
     assert.ok(!/_count|_label|_bump|_twice/.test(min), 'private members left in the minified file');
     assert.match(min, /__raw/);
     var s = await runInSandbox(min);
@@ -167,8 +169,10 @@ describe('build: modules and imports', function () {
   });
 
   it('builds without the size levers when asked (for measurements)', async function () {
-    var r = await buildFirmware({ noBoard: true, entries: [path.join(FIX, 'consts-b.ts')], outDir: out, name: 'consts-plain', inlineConsts: false, mangleProps: false });
+    var r = await buildFirmware({ noBoard: true, entries: [path.join(FIX, 'consts-b.ts')], outDir: out, name: 'consts-plain', inlineConsts: false, mangleProps: false, flattenClasses: false, pruneExports: false });
     var min = fs.readFileSync(r.file, 'utf8');
+    assert.match(fs.readFileSync(r.debugFile, 'utf8'), /exports\.NOT_WIRED = -1/);
+    assert.match(fs.readFileSync(r.debugFile, 'utf8'), /= \(function \(\) \{/);
     assert.match(min, /_label/);
     assert.match(fs.readFileSync(r.debugFile, 'utf8'), /consts_a_1\.READY/);
     var s = await runInSandbox(min);

@@ -1,0 +1,77 @@
+import { strict as assert } from 'assert';
+import { pruneExports, PrunableModule } from '../../build/prune-exports';
+import { fillEmptyModules } from '../../build/minify';
+
+function mods(spec: { [id: string]: string }): PrunableModule[] {
+  return Object.keys(spec).map(function (id) { return { id: id, code: spec[id] }; });
+}
+
+function byId(ms: PrunableModule[], id: string): string {
+  return ms.filter(function (m) { return m.id === id; })[0].code;
+}
+
+describe('build: exports nobody reads are pruned', function () {
+  it('keeps what another module or the module itself reads, voids the rest with lengths unchanged', function () {
+    var a = 'var x;\nexports.K = 4;\nexports.F = F;\nfunction F() { return exports.OWN; }\nexports.G = function () {};\nexports.OWN = 2;\nexports.H = 1;\n';
+    var ms = mods({ a: a, b: 'var a_1;\na_1 = require("a");\nexports.Z = a_1.H + require("a")["G"];\n' });
+    var r = pruneExports(ms, ['b']);
+    assert.deepEqual(r.removed, { a: ['K', 'F'] });
+    var out = byId(ms, 'a');
+    assert.equal(out.length, a.length);
+    assert.deepEqual(out.split('\n').map(function (l) { return l.length; }), a.split('\n').map(function (l) { return l.length; }));
+    assert.match(out, /^void +4;$/m);
+    assert.match(out, /^void +F;$/m);
+    assert.match(out, /^exports\.G = /m);
+    assert.match(out, /^exports\.OWN = 2;$/m);
+    assert.match(out, /^exports\.H = 1;$/m);
+  });
+
+  it('evaluates a voided value as the export did (side effects kept)', function () {
+    var a = 'var n = 0;\nexports.A = (n++, n);\nexports.B = f();\nfunction f() { n += 10; return n; }\nexports.C = n > 0 ? f() : 0;\nexports.N = function () { return n; };\n';
+    var ms = mods({ a: a, b: 'var a_1;\na_1 = require("a");\nexports.out = a_1.N();\n' });
+    pruneExports(ms, ['b']);
+    var out = byId(ms, 'a');
+    // `a ? b : c` and `a, b` bind looser than `void`: those exports stay
+    assert.match(out, /^exports\.C = /m);
+    assert.match(out, /^exports\.A = /m);
+    assert.match(out, /^void +f\(\);$/m);
+    var exp: any = {};
+    new Function('exports', out)(exp);
+    // 0 -> 1 (A, a sequence: kept), +10 (B, voided but called), +10 (C)
+    assert.equal(exp.A, 1);
+    assert.equal(exp.N(), 21);
+    assert.equal(exp.B, undefined);
+  });
+
+  it('keeps every export of a module whose exports object is passed on or read by a computed key', function () {
+    var lib = 'exports.P = 1;\nexports.Q = 2;\n';
+    var cases = [
+      'var l_1;\nl_1 = require("lib");\nuse(l_1);\n',
+      '__exportStar(require("lib"), exports);\n',
+      'var l_1, k;\nl_1 = require("lib");\nk = "P";\nexports.v = l_1[k];\n',
+    ];
+    for (var c of cases) {
+      var ms = mods({ lib: lib, user: c });
+      assert.deepEqual(pruneExports(ms, ['user']).removed, {}, c);
+      assert.equal(byId(ms, 'lib'), lib);
+    }
+  });
+
+  it('keeps every export of the modules it is told to keep, and of a module that uses `exports` whole', function () {
+    var ms = mods({ entry: 'exports.start = 1;\n', self: 'exports.A = 1;\nObject.keys(exports);\n', u: 'require("self");\n' });
+    assert.deepEqual(pruneExports(ms, ['entry', 'u']).removed, {});
+  });
+
+  it('changes nothing when a module is required by a computed id', function () {
+    var ms = mods({ lib: 'exports.P = 1;\n', u: 'var id = "lib";\nrequire(id);\n' });
+    assert.deepEqual(pruneExports(ms, ['u']).removed, {});
+  });
+});
+
+describe('build: modules the minifier emptied', function () {
+  it('get a body Espruino stores code for (`function(){0}`), others are untouched', function () {
+    var code = 'Modules.addCached("a",function(){}),Modules.addCached("b",function(){exports.x=1});Modules.addCached("c",function(){});';
+    assert.equal(fillEmptyModules(code),
+      'Modules.addCached("a",function(){0}),Modules.addCached("b",function(){exports.x=1});Modules.addCached("c",function(){0});');
+  });
+});
