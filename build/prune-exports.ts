@@ -27,6 +27,8 @@ export interface PrunableModule {
 export interface PruneResult {
   /** Export names blanked out, by module id. */
   removed: { [id: string]: string[] };
+  /** Exports given a short name, by module id: old name → new name. */
+  renamed: { [id: string]: { [name: string]: string } };
 }
 
 /** `x.NAME` or `x["NAME"]`: NAME, else undefined. */
@@ -54,19 +56,51 @@ var UNARY_SAFE: { [type: string]: boolean } = {
   MemberExpression: true, CallExpression: true, NewExpression: true, UnaryExpression: true, ThisExpression: true,
 };
 
+/** Where a module's export is named: a property `NAME` of `exports.`, `m_1.` or `require("id").`. */
+interface Site {
+  /** The module whose export it is. */
+  owner: string;
+  name: string;
+  start: number;
+  end: number;
+  computed: boolean;
+}
+
 interface Facts {
-  ast: any;
-  /** Names of `exports.NAME = ...` targets, with the range of `exports.NAME =` (to blank). */
-  defs: { name: string; start: number; end: number }[];
+  /** `exports.NAME = ...` statements whose prefix may be blanked: NAME and the range of `exports.NAME =`. */
+  defs: { name: string; start: number; end: number; site: Site }[];
   /** This module reads its own exports in a way the pass cannot follow. */
   selfEscapes: boolean;
   /** Own export names read inside the module. */
   selfReads: string[];
+  /** Every export name written in this module's code, its own and other modules'. */
+  sites: Site[];
 }
 
+/** Short property names, in order: a..z, A..Z, then two letters (never `do`, `if` or `in`). */
+function shortNames(): string[] {
+  var letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  var out = letters.split('');
+  for (var i = 0; i < letters.length; i++) {
+    for (var j = 0; j < letters.length; j++) {
+      var n = letters[i] + letters[j];
+      if (n !== 'do' && n !== 'if' && n !== 'in') out.push(n);
+    }
+  }
+  return out;
+}
+var SHORT = shortNames();
+
+/** Names up to this length take one block on the board: not worth renaming. */
+var SHORT_ENOUGH = 4;
+
 /**
- * Prunes in place (module.code is rewritten). `keep` lists module ids whose exports all stay. Module ids
- * never required by a literal id (a computed `require(x)`) make every module keep everything.
+ * Prunes and renames in place (module.code is rewritten). `keep` lists module ids whose exports all stay
+ * as they are. A computed `require(x)` anywhere makes the pass change nothing.
+ *
+ * The exports that survive in a module whose every use is known (not kept, not escaping, no computed
+ * key) get names of one or two letters (`exports.W5500Interface` → `exports.a`, and `w5500_1.a` in each
+ * importer), padded with blanks to the old length: 1–2 blocks less per export on the board.
  */
 export function pruneExports(modules: PrunableModule[], keep: string[]): PruneResult {
   var used: { [id: string]: { [name: string]: true } } = {};
@@ -79,9 +113,13 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
     (used[id] || (used[id] = {}))[name] = true;
   }
 
+  function site(owner: string, member: any): Site {
+    return { owner: owner, name: memberName(member) as string, start: member.property.start, end: member.property.end, computed: member.computed };
+  }
+
   for (var mod of modules) {
     var ast: any = acorn.parse(mod.code, { ecmaVersion: 5, sourceType: 'script' });
-    var f: Facts = { ast: ast, defs: [], selfEscapes: false, selfReads: [] };
+    var f: Facts = { defs: [], selfEscapes: false, selfReads: [], sites: [] };
     facts.push(f);
     // require vars of this module: `m_1 = require("id")` (after the hoisting pass) or `var m_1 = ...`
     var reqVars: { [name: string]: string } = {};
@@ -92,8 +130,10 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
       var parent = anc[anc.length - 2];
       if (parent && parent.type === 'AssignmentExpression' && parent.right === n && parent.left.type === 'Identifier') reqVars[parent.left.name] = rid;
       else if (parent && parent.type === 'VariableDeclarator' && parent.init === n) reqVars[parent.id.name] = rid;
-      else if (parent && memberName(parent) !== undefined && parent.object === n) markUse(rid, memberName(parent) as string);
-      else keepAll[rid] = true; // passed on whole: __exportStar(require("id"), exports), f(require("id"))
+      else if (parent && memberName(parent) !== undefined && parent.object === n) {
+        markUse(rid, memberName(parent) as string);
+        f.sites.push(site(rid, parent));
+      } else keepAll[rid] = true; // passed on whole: __exportStar(require("id"), exports), f(require("id"))
     });
     walk.fullAncestor(ast, function (n: any, _st: any, anc: any[]) {
       if (n.type !== 'Identifier') return;
@@ -106,43 +146,83 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
       var asObject = parent && parent.type === 'MemberExpression' && parent.object === n && name !== undefined;
       if (n.name === 'exports') {
         if (!asObject) { f.selfEscapes = true; return; }
+        var s = site(mod.id, parent);
+        f.sites.push(s);
         var grand = anc[anc.length - 3];
         var isDef = grand && grand.type === 'AssignmentExpression' && grand.left === parent && grand.operator === '=' &&
           anc[anc.length - 4] && anc[anc.length - 4].type === 'ExpressionStatement';
-        if (isDef && UNARY_SAFE[grand.right.type]) f.defs.push({ name: name as string, start: parent.start, end: grand.right.start });
+        if (isDef && UNARY_SAFE[grand.right.type]) f.defs.push({ name: name as string, start: parent.start, end: grand.right.start, site: s });
         else f.selfReads.push(name as string);
         return;
       }
       var rid = reqVars[n.name];
       if (rid === undefined) return;
       if (parent && parent.type === 'AssignmentExpression' && parent.left === n) return; // the `m_1 = require(...)` itself
-      if (asObject) markUse(rid, name as string);
-      else keepAll[rid] = true;
+      if (asObject) {
+        markUse(rid, name as string);
+        f.sites.push(site(rid, parent));
+      } else keepAll[rid] = true;
     });
   }
 
   var removed: { [id: string]: string[] } = {};
-  if (dynamicRequire) return { removed: removed };
-  for (var i = 0; i < modules.length; i++) {
+  var renamed: { [id: string]: { [name: string]: string } } = {};
+  if (dynamicRequire) return { removed: removed, renamed: renamed };
+  var open: { [id: string]: boolean } = {};
+  for (var i = 0; i < modules.length; i++) open[modules[i].id] = !keepAll[modules[i].id] && !facts[i].selfEscapes;
+
+  // edits per module: [start, end, text], applied last first
+  var edits: [number, number, string][][] = modules.map(function () { return []; });
+  var blanked: Site[] = [];
+  for (i = 0; i < modules.length; i++) {
     var m = modules[i];
     var fm = facts[i];
-    if (keepAll[m.id] || fm.selfEscapes) continue;
+    if (!open[m.id]) continue;
     var reads: { [name: string]: true } = {};
     for (var r of fm.selfReads) reads[r] = true;
     var u = used[m.id] || {};
-    var code = m.code;
     var gone: string[] = [];
-    // last first, so earlier offsets stay valid (blanking keeps lengths anyway)
-    for (var j = fm.defs.length - 1; j >= 0; j--) {
-      var d = fm.defs[j];
+    for (var d of fm.defs) {
       if (u[d.name] || reads[d.name]) continue;
-      code = code.slice(0, d.start) + ('void' + code.slice(d.start + 4, d.end).replace(/[^\n]/g, ' ')) + code.slice(d.end);
-      gone.unshift(d.name);
+      edits[i].push([d.start, d.end, 'void' + m.code.slice(d.start + 4, d.end).replace(/[^\n]/g, ' ')]);
+      blanked.push(d.site);
+      gone.push(d.name);
     }
-    if (gone.length) {
-      m.code = code;
-      removed[m.id] = gone;
+    if (gone.length) removed[m.id] = gone;
+  }
+
+  // new names for what is left, per owner whose every site is a plain `.NAME`
+  var names: { [owner: string]: { [name: string]: string } } = {};
+  var noRename: { [owner: string]: true } = {};
+  for (var fs1 of facts) for (var s1 of fs1.sites) if (s1.computed) noRename[s1.owner] = true;
+  for (var fs2 of facts) {
+    for (var s2 of fs2.sites) {
+      if (!open[s2.owner] || noRename[s2.owner] || blanked.indexOf(s2) >= 0) continue;
+      (names[s2.owner] || (names[s2.owner] = {}))[s2.name] = s2.name;
     }
   }
-  return { removed: removed };
+  for (var owner in names) {
+    var all = Object.keys(names[owner]);
+    var taken: { [n: string]: true } = {};
+    for (var n1 of all) if (n1.length <= SHORT_ENOUGH) taken[n1] = true;
+    var next = 0;
+    var map: { [name: string]: string } = {};
+    for (var n2 of all) {
+      if (n2.length <= SHORT_ENOUGH) continue;
+      while (taken[SHORT[next]]) next++;
+      map[n2] = SHORT[next++];
+    }
+    if (Object.keys(map).length) renamed[owner] = map;
+  }
+  for (i = 0; i < modules.length; i++) {
+    for (var s3 of facts[i].sites) {
+      var to = renamed[s3.owner] && renamed[s3.owner][s3.name];
+      if (to && blanked.indexOf(s3) < 0) edits[i].push([s3.start, s3.end, to + ' '.repeat(s3.end - s3.start - to.length)]);
+    }
+    var list = edits[i].sort(function (a, b) { return b[0] - a[0]; });
+    var code = modules[i].code;
+    for (var e of list) code = code.slice(0, e[0]) + e[2] + code.slice(e[1]);
+    modules[i].code = code;
+  }
+  return { removed: removed, renamed: renamed };
 }

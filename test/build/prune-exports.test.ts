@@ -68,6 +68,34 @@ describe('build: exports nobody reads are pruned', function () {
   });
 });
 
+describe('build: surviving exports get short names', function () {
+  it('renames an export everywhere it is named, padded to its old length, and runs the same', function () {
+    var lib = 'exports.LongName = function (x) { return x + 1; };\nexports.Other = 2;\nexports.ab = exports.LongName(exports.Other);\n';
+    var user = 'var l_1;\nl_1 = require("lib");\nexports.out = l_1.LongName(l_1.ab) + require("lib").Other;\n';
+    var ms = mods({ lib: lib, user: user });
+    var r = pruneExports(ms, ['user']);
+    assert.deepEqual(r.renamed, { lib: { LongName: 'a', Other: 'b' } });
+    assert.equal(byId(ms, 'lib').length, lib.length);
+    assert.equal(byId(ms, 'user').length, user.length);
+    assert.match(byId(ms, 'lib'), /^exports\.a {8}= function/m);
+    assert.match(byId(ms, 'user'), /l_1\.a {7}\(l_1\.ab\) \+ require\("lib"\)\.b {4};/);
+    // the kept module's own exports keep their names
+    assert.match(byId(ms, 'user'), /^exports\.out = /m);
+    var cache: { [id: string]: any } = {};
+    function req(id: string): any {
+      if (!cache[id]) { cache[id] = {}; new Function('exports', 'require', byId(ms, id))(cache[id], req); }
+      return cache[id];
+    }
+    assert.equal(req('user').out, 6); // LongName(ab) = (Other + 1) + 1 = 4, + Other 2
+  });
+
+  it('renames nothing in a module read by a computed key', function () {
+    var ms = mods({ lib: 'exports.LongName = 1;\n', user: 'exports.v = require("lib")["LongName"];\n' });
+    assert.deepEqual(pruneExports(ms, ['user']).renamed, {});
+    assert.equal(byId(ms, 'lib'), 'exports.LongName = 1;\n');
+  });
+});
+
 describe('build: modules the minifier emptied', function () {
   it('get a body Espruino stores code for (`function(){0}`), others are untouched', function () {
     var code = 'Modules.addCached("a",function(){}),Modules.addCached("b",function(){exports.x=1});Modules.addCached("c",function(){});';
