@@ -43,12 +43,14 @@ export interface AtCmd {
   d?: string;
   /** Secret: never log the command text (PIN, password). */
   s?: boolean;
-  /** Completion: called exactly once with an AT_* result and this record. */
+  /** Completion: called exactly once with an AT_* result and this record, as a method of the engine's `owner`. */
   cb: (res: number, r: AtCmd) => void;
   /** Caller's context, untouched by the engine. */
   x?: any;
   /** Caller's second context slot (e.g. the user's callback). */
   y?: any;
+  /** Caller's third slot (e.g. the receiver of the user's callback). */
+  o?: any;
   /** Collected information lines. */
   l?: string[];
   /** Binary payload read by length. */
@@ -95,6 +97,8 @@ export interface AtEngineOptions {
   maxBin?: number;
   /** Wait for the ERROR that follows +IP ERROR / +CIPERROR before finishing without it (default 200). */
   errGraceMs?: number;
+  /** `this` of every command's `cb` (the modem, whose methods are then callbacks without a bound copy each). */
+  owner?: any;
 }
 
 /** What an event may show of a command: a secret one (PIN, password) only as its name. */
@@ -144,6 +148,7 @@ export class AtEngine {
   _gen = 0;
   _up: string[] = [];
   _uf: Array<(line: string) => void> = [];
+  _own: any;
 
   constructor(o: AtEngineOptions) {
     if (!o || !o.uart || !o.clock) throw new TypeError('AtEngine needs {uart, clock}');
@@ -155,6 +160,7 @@ export class AtEngine {
     this._maxW = o.maxWaiters || 16;
     this._maxBin = o.maxBin || 1500;
     this._grace = o.errGraceMs || 200;
+    this._own = o.owner;
     this._onData = this._onData.bind(this);
     this._onTimeout = this._onTimeout.bind(this);
     this._onWaitTimeout = this._onWaitTimeout.bind(this);
@@ -438,7 +444,7 @@ export class AtEngine {
 
   _done(c: AtCmd, res: number): void {
     try {
-      c.cb(res, c);
+      c.cb.call(this._own, res, c);
     } catch (e) {
       this.events.emit('error', e);
     }

@@ -113,15 +113,20 @@ export class Modem {
   _pw = PW_OFF;
   _ptm: TimerId = undefined;
   _pcb: ((ok: boolean) => void) | null = null;
+  _pco: any;
   _dl = 0;
   _seqN = 0;
   _seqBad = 0;
   _seqCb: ((ok: boolean) => void) | null = null;
+  _seqO: any;
+  /** Number of the running sequence: results of an older one are ignored. */
+  _seqId = 0;
   /** This power-on found STATUS high (no pulse): a silent modem then is hung, not absent. */
   _hot = false;
   /** A power cycle of a hung modem is under way (at most one per power-on). */
   _cyc = false;
   _cycCb: ((ok: boolean) => void) | null = null;
+  _cycO: any;
 
   constructor(o: ModemOptions) {
     if (!o || !o.uart || !o.clock || !o.pwrkey) throw new TypeError('Modem needs {uart, clock, pwrkey}');
@@ -135,16 +140,11 @@ export class Modem {
     var ov: any = o.timings || {};
     for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
     this._t = t;
-    this.at = new AtEngine({ uart: o.uart, clock: o.clock, log: o.log, maxLine: o.maxLine, maxQueue: o.maxQueue });
+    // The engine calls the commands' completions (_onCpin, _onSeq, ...) as methods of this modem.
+    this.at = new AtEngine({ uart: o.uart, clock: o.clock, log: o.log, maxLine: o.maxLine, maxQueue: o.maxQueue, owner: this });
     this._pk.write(!this._ka);
+    // Bound once: the power timer's callback.
     this._onPower = this._onPower.bind(this);
-    this._onSync = this._onSync.bind(this);
-    this._onSeq = this._onSeq.bind(this);
-    this._onCpin = this._onCpin.bind(this);
-    this._onRegQ = this._onRegQ.bind(this);
-    this._onCsq = this._onCsq.bind(this);
-    this._onSimple = this._onSimple.bind(this);
-    this._onCycled = this._onCycled.bind(this);
     var self = this;
     this.at.urc('+CPIN:', function (l: string) {
       self._setSim(cpinState(l));
@@ -180,11 +180,13 @@ export class Modem {
   /**
    * Powers the modem on: a PWRKEY pulse (skipped when STATUS says it runs), then AT until OK (bounded by
    * bootMs), then ATE0, AT+CMEE=1 and the registration URCs (AT+CREG=1, AT+CGREG=1, AT+CEREG=1).
-   * `cb(false)` when it never answered (no hardware, or silent).
+   * `cb(false)` when it never answered (no hardware, or silent). Every callback of the modem is called
+   * with `this` = the optional `o` after it (so an object can pass its own methods).
    */
-  powerOn(cb: (ok: boolean) => void): void {
+  powerOn(cb: (ok: boolean) => void, o?: any): void {
     this._clk.clearTimeout(this._ptm);
     this._pcb = cb;
+    this._pco = o;
     this.sim = SIM_UNKNOWN;
     this.reg = [0, 0, 0];
     this.pbDone = false;
@@ -201,11 +203,13 @@ export class Modem {
   }
 
   /** Powers off with a long PWRKEY press, then waits for STATUS low (or offMs). Pending commands abort. */
-  powerOff(cb: (ok: boolean) => void): void {
+  powerOff(cb: (ok: boolean) => void, o?: any): void {
     this._clk.clearTimeout(this._ptm);
     var prev = this._pcb;
+    var prevO = this._pco;
     this._pcb = cb;
-    if (prev && prev !== cb) prev(false);
+    this._pco = o;
+    if (prev && (prev !== cb || prevO !== o)) prev.call(prevO, false);
     this.at.flush(AT_ABORTED);
     if (this._ps && !this._ps.read()) {
       this._power(PW_SETTLE);
@@ -218,9 +222,10 @@ export class Modem {
   }
 
   /** Re-synchronises a modem believed on, without a PWRKEY pulse: AT until OK (syncMs), then the init commands. */
-  resync(cb: (ok: boolean) => void): void {
+  resync(cb: (ok: boolean) => void, o?: any): void {
     this._clk.clearTimeout(this._ptm);
     this._pcb = cb;
+    this._pco = o;
     this._dl = this._clk.now() + this._t.syncMs;
     this._pw = PW_SYNC;
     this._sync();
@@ -230,7 +235,7 @@ export class Modem {
   _onCycled(): void {
     var cb = this._cycCb;
     this._cycCb = null;
-    if (cb) this.powerOn(cb);
+    if (cb) this.powerOn(cb, this._cycO);
   }
 
   /**
@@ -299,7 +304,7 @@ export class Modem {
       this._power(PW_OFF);
       var cb = this._pcb;
       this._pcb = null;
-      if (cb) cb(true);
+      if (cb) cb.call(this._pco, true);
     }
   }
 
@@ -313,7 +318,7 @@ export class Modem {
     if (res === AT_OK) {
       this._power(PW_INIT);
       // ATE0 (echo off), AT+CMEE=1 (numeric +CME ERROR), AT+CREG=1 / AT+CGREG=1 / AT+CEREG=1 (stat URCs).
-      this.seq(['ATE0', 'AT+CMEE=1', 'AT+CREG=1', 'AT+CGREG=1', 'AT+CEREG=1'], this._t.cmdMs, this._onInitDone.bind(this));
+      this.seq(['ATE0', 'AT+CMEE=1', 'AT+CREG=1', 'AT+CGREG=1', 'AT+CEREG=1'], this._t.cmdMs, this._onInitDone, this);
       return;
     }
     if (this._clk.now() >= this._dl) this._powerDone(false);
@@ -334,52 +339,55 @@ export class Modem {
       // STATUS low, then a normal power-on) before reporting it silent.
       this._cyc = true;
       this._cycCb = this._pcb;
+      this._cycO = this._pco;
       this._pcb = null;
       this._log.log(LOG_WARN, 'modem', 'on but silent: power cycle');
-      this.powerOff(this._onCycled);
+      this.powerOff(this._onCycled, this);
       return;
     }
     this._cyc = false;
     this._power(ok ? PW_ON : PW_OFF);
     var cb = this._pcb;
     this._pcb = null;
-    if (cb) cb(ok);
+    if (cb) cb.call(this._pco, ok);
   }
 
   /**
    * Runs simple commands in order; `cb(ok)` after the last, ok when none failed. One sequence at a time
    * (a new one replaces the callback of the old).
    */
-  seq(cmds: string[], t: number, cb: (ok: boolean) => void): void {
+  seq(cmds: string[], t: number, cb: (ok: boolean) => void, o?: any): void {
     this._seqN = cmds.length;
     this._seqBad = 0;
     this._seqCb = cb;
+    this._seqO = o;
+    var id = ++this._seqId;
     for (var i = 0; i < cmds.length; i++) {
       var c = cmds[i];
       var sec = c.indexOf('AT+CPIN=') === 0 || c.indexOf('AT+CGAUTH=') === 0;
-      if (!this.at.send({ c: c, t: t, s: sec, cb: this._onSeq, x: cb })) {
+      if (!this.at.send({ c: c, t: t, s: sec, cb: this._onSeq, x: id })) {
         this._seqBad++;
         this._seqN--;
       }
     }
     if (this._seqN <= 0) {
       this._seqCb = null;
-      cb(false);
+      cb.call(o, false);
     }
   }
 
   _onSeq(res: number, r: AtCmd): void {
-    if (r.x !== this._seqCb) return;
+    if (r.x !== this._seqId || !this._seqCb) return;
     if (res !== AT_OK) this._seqBad++;
     if (--this._seqN > 0) return;
-    var cb = this._seqCb!;
+    var cb = this._seqCb;
     this._seqCb = null;
-    cb(this._seqBad === 0);
+    cb.call(this._seqO, this._seqBad === 0);
   }
 
   /** AT+CPIN? — reads the SIM state; `cb(SIM_*)`. */
-  readSim(cb: (state: number) => void): void {
-    if (!this.at.send({ c: 'AT+CPIN?', t: this._t.cmdMs, p: '+CPIN:', cb: this._onCpin, y: cb })) cb(SIM_UNKNOWN);
+  readSim(cb: (state: number) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+CPIN?', t: this._t.cmdMs, p: '+CPIN:', cb: this._onCpin, y: cb, o: o })) cb.call(o, SIM_UNKNOWN);
   }
 
   _onCpin(res: number, r: AtCmd): void {
@@ -388,32 +396,32 @@ export class Modem {
     // +CME ERROR 10 = SIM not inserted, 13 = SIM failure, 14 = SIM busy (27.007 §9.2).
     else if (res === AT_CME_ERROR) st = r.e === '10' || r.e === '13' ? SIM_ABSENT : r.e === '14' ? SIM_NOT_READY : SIM_UNKNOWN;
     if (res !== AT_ABORTED && st !== SIM_UNKNOWN) this._setSim(st);
-    r.y(st);
+    r.y.call(r.o, st);
   }
 
   /** AT+CPIN="<pin>" — enters the PIN (never logged); `cb(ok)`. +CPIN: READY follows as a URC. */
-  enterPin(pin: string, cb: (ok: boolean) => void): void {
-    if (!this.at.send({ c: 'AT+CPIN="' + pin + '"', t: this._t.cmdMs, s: true, cb: this._onSimple, y: cb })) cb(false);
+  enterPin(pin: string, cb: (ok: boolean) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+CPIN="' + pin + '"', t: this._t.cmdMs, s: true, cb: this._onSimple, y: cb, o: o })) cb.call(o, false);
   }
 
   _onSimple(res: number, r: AtCmd): void {
-    r.y(res === AT_OK);
+    r.y.call(r.o, res === AT_OK);
   }
 
   /** AT+CFUN=<n> — 0 radio off (minimum functionality), 1 full functionality; `cb(ok)`. */
-  cfun(n: number, cb: (ok: boolean) => void): void {
+  cfun(n: number, cb: (ok: boolean) => void, o?: any): void {
     if (n === 0) this.reg = [0, 0, 0];
-    if (!this.at.send({ c: 'AT+CFUN=' + n, t: this._t.cfunMs, cb: this._onSimple, y: cb })) cb(false);
+    if (!this.at.send({ c: 'AT+CFUN=' + n, t: this._t.cfunMs, cb: this._onSimple, y: cb, o: o })) cb.call(o, false);
   }
 
   /** AT+CEREG? / AT+CGREG? / AT+CREG? — queries registration; `cb(regStat())` after the last. */
-  readReg(cb: (stat: number) => void): void {
+  readReg(cb: (stat: number) => void, o?: any): void {
     var ok = true;
     for (var k = 2; k >= 0 && ok; k--) {
       var q = REG_PREFIX[k].substr(0, REG_PREFIX[k].length - 1);
-      ok = this.at.send({ c: 'AT' + q + '?', t: this._t.cmdMs, p: REG_PREFIX[k], cb: this._onRegQ, x: k, y: k === 0 ? cb : null });
+      ok = this.at.send({ c: 'AT' + q + '?', t: this._t.cmdMs, p: REG_PREFIX[k], cb: this._onRegQ, x: k, y: k === 0 ? cb : null, o: o });
     }
-    if (!ok) cb(this.regStat());
+    if (!ok) cb.call(o, this.regStat());
   }
 
   _onRegQ(res: number, r: AtCmd): void {
@@ -422,7 +430,7 @@ export class Modem {
       var st = atInt(f.length > 1 ? f[1] : f[0]);
       if (st >= 0) this._setReg(r.x, st);
     }
-    if (r.y) r.y(res === AT_TIMEOUT ? -1 : this.regStat());
+    if (r.y) r.y.call(r.o, res === AT_TIMEOUT ? -1 : this.regStat());
   }
 
   /**
@@ -440,8 +448,8 @@ export class Modem {
   }
 
   /** AT+CSQ — signal quality; `cb(rssi)` (99 unknown). */
-  readCsq(cb: (rssi: number) => void): void {
-    if (!this.at.send({ c: 'AT+CSQ', t: this._t.cmdMs, p: '+CSQ:', cb: this._onCsq, y: cb })) cb(99);
+  readCsq(cb: (rssi: number) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+CSQ', t: this._t.cmdMs, p: '+CSQ:', cb: this._onCsq, y: cb, o: o })) cb.call(o, 99);
   }
 
   _onCsq(res: number, r: AtCmd): void {
@@ -449,7 +457,7 @@ export class Modem {
       var v = atInt(atFields(r.l[0], '+CSQ:')[0]);
       if (v >= 0) this.rssi = v;
     }
-    r.y(this.rssi);
+    r.y.call(r.o, this.rssi);
   }
 
   /** Last signal in dBm, undefined when unknown. */
