@@ -97,8 +97,13 @@ export interface AtEngineOptions {
   maxBin?: number;
   /** Wait for the ERROR that follows +IP ERROR / +CIPERROR before finishing without it (default 200). */
   errGraceMs?: number;
-  /** `this` of every command's `cb` (the modem, whose methods are then callbacks without a bound copy each). */
+  /** `this` of every command's `cb` and of `urc` (the modem, whose methods are then callbacks without a bound copy each). */
   owner?: any;
+  /**
+   * Unsolicited lines: called with a line that is no part of a response; returns true when the line is
+   * one it knows (handled or deliberately ignored), false for garbage.
+   */
+  urc?: (line: string) => boolean;
 }
 
 /** What an event may show of a command: a secret one (PIN, password) only as its name. */
@@ -117,7 +122,7 @@ const SG_FINAL = 2;
  * The AT command engine (after Espruino's AT.js and TinyGSM's waitResponse, without blocking): one
  * command on the wire at a time from a bounded queue, each with its own timeout; final results; two-stage
  * results waited for by prefix while later commands run; the `>` prompt; binary payloads read by length;
- * unsolicited lines routed by prefix at any point; echo ignored; over-long or unprintable lines counted
+ * unsolicited lines handed to `urc` at any point; echo ignored; over-long or unprintable lines counted
  * as garbage and skipped.
  *
  * Events: "garbage" (text), "timeout" (AtCmd: no final result, the modem may be silent), "timeout2"
@@ -146,9 +151,8 @@ export class AtEngine {
   _lf = false;
   _busy = false;
   _gen = 0;
-  _up: string[] = [];
-  _uf: Array<(line: string) => void> = [];
   _own: any;
+  _urc: ((line: string) => boolean) | undefined;
 
   constructor(o: AtEngineOptions) {
     if (!o || !o.uart || !o.clock) throw new TypeError('AtEngine needs {uart, clock}');
@@ -161,6 +165,7 @@ export class AtEngine {
     this._maxBin = o.maxBin || 1500;
     this._grace = o.errGraceMs || 200;
     this._own = o.owner;
+    this._urc = o.urc;
     this._onData = this._onData.bind(this);
     this._onTimeout = this._onTimeout.bind(this);
     this._onWaitTimeout = this._onWaitTimeout.bind(this);
@@ -181,12 +186,6 @@ export class AtEngine {
     this._q.push(c);
     if (!this._cur) this._next();
     return true;
-  }
-
-  /** Routes unsolicited lines that begin with `prefix` to `fn` (checked in registration order). */
-  urc(prefix: string, fn: (line: string) => void): void {
-    this._up.push(prefix);
-    this._uf.push(fn);
   }
 
   /** Commands queued, on the wire, or waiting for a second stage. */
@@ -332,14 +331,15 @@ export class AtEngine {
         return;
       }
     }
-    for (i = 0; i < this._up.length; i++) {
-      if (hasPrefix(line, this._up[i])) {
+    if (this._urc) {
+      var known = true;
+      try {
+        known = this._urc.call(this._own, line);
+      } catch (e) {
+        this.events.emit('error', e);
+      }
+      if (known) {
         this.cnt.urcs++;
-        try {
-          this._uf[i](line);
-        } catch (e) {
-          this.events.emit('error', e);
-        }
         return;
       }
     }

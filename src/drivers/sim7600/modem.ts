@@ -4,7 +4,7 @@ import { GpioPin } from '../../../hal/gpio';
 import { Log, NULL_LOG, LOG_INFO, LOG_WARN } from '../../../hal/log';
 import { Emitter } from '../../util/emitter';
 import { AtEngine, AtCmd, AT_OK, AT_CME_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
-import { atFields, atInt, csqToDbm } from './at-util';
+import { atFields, atInt, csqToDbm, hasPrefix } from './at-util';
 
 /** SIM states (AT+CPIN). */
 export const SIM_UNKNOWN = 0;
@@ -140,36 +140,40 @@ export class Modem {
     var ov: any = o.timings || {};
     for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
     this._t = t;
-    // The engine calls the commands' completions (_onCpin, _onSeq, ...) as methods of this modem.
-    this.at = new AtEngine({ uart: o.uart, clock: o.clock, log: o.log, maxLine: o.maxLine, maxQueue: o.maxQueue, owner: this });
+    // The engine calls the commands' completions (_onCpin, _onSeq, ...) and _urc as methods of this modem.
+    this.at = new AtEngine({ uart: o.uart, clock: o.clock, log: o.log, maxLine: o.maxLine, maxQueue: o.maxQueue, owner: this, urc: this._urc });
     this._pk.write(!this._ka);
     // Bound once: the power timer's callback.
     this._onPower = this._onPower.bind(this);
-    var self = this;
-    this.at.urc('+CPIN:', function (l: string) {
-      self._setSim(cpinState(l));
-    });
-    for (var i = 0; i < 3; i++) this.at.urc(REG_PREFIX[i], this._regUrcFn(i));
-    this.at.urc('RDY', function () {
-      self.events.emit('boot');
-    });
-    this.at.urc('PB DONE', function () {
-      self.pbDone = true;
-    });
-    var ignore = function () {};
-    var quiet = ['SMS DONE', '+CTZV:', '*PSUTTZ', 'DST:', '+CMTI:', '+CFUN:', 'NORMAL POWER DOWN', '+CGEV:', '+CUSD:', 'RING', 'NO CARRIER'];
-    for (var j = 0; j < quiet.length; j++) this.at.urc(quiet[j], ignore);
   }
 
-  _regUrcFn(k: number): (l: string) => void {
-    var self = this;
-    return function (l: string) {
-      // A URC carries <stat> first (n=1) ; tolerate the query form (<n>,<stat>) when it has the n=1 pair shape.
-      var f = atFields(l, REG_PREFIX[k]);
-      var st = atInt(f[0]);
-      if (f.length === 2 && f[1].length === 1) st = atInt(f[1]);
-      if (st >= 0) self._setReg(k, st);
-    };
+  /**
+   * An unsolicited line (the AT engine's `urc`): records the fact and emits its event; true when the line
+   * is known (lines of no interest, such as SMS DONE or RING, are known and ignored). Code, not a table of
+   * prefixes and closures: on the board it stays in flash.
+   */
+  _urc(l: string): boolean {
+    if (hasPrefix(l, '+CPIN:')) this._setSim(cpinState(l));
+    else if (hasPrefix(l, '+CREG:')) this._regUrc(RK_CREG, l);
+    else if (hasPrefix(l, '+CGREG:')) this._regUrc(RK_CGREG, l);
+    else if (hasPrefix(l, '+CEREG:')) this._regUrc(RK_CEREG, l);
+    else if (hasPrefix(l, 'RDY')) this.events.emit('boot');
+    else if (hasPrefix(l, 'PB DONE')) this.pbDone = true;
+    else {
+      return hasPrefix(l, 'SMS DONE') || hasPrefix(l, '+CTZV:') || hasPrefix(l, '*PSUTTZ') || hasPrefix(l, 'DST:') ||
+        hasPrefix(l, '+CMTI:') || hasPrefix(l, '+CFUN:') || hasPrefix(l, 'NORMAL POWER DOWN') || hasPrefix(l, '+CGEV:') ||
+        hasPrefix(l, '+CUSD:') || hasPrefix(l, 'RING') || hasPrefix(l, 'NO CARRIER');
+    }
+    return true;
+  }
+
+  /** A registration URC of kind `k` (RK_*). */
+  _regUrc(k: number, l: string): void {
+    // A URC carries <stat> first (n=1) ; tolerate the query form (<n>,<stat>) when it has the n=1 pair shape.
+    var f = atFields(l, REG_PREFIX[k]);
+    var st = atInt(f[0]);
+    if (f.length === 2 && f[1].length === 1) st = atInt(f[1]);
+    if (st >= 0) this._setReg(k, st);
   }
 
   /** True when the modem is believed to be powered and answering. */

@@ -1,5 +1,5 @@
 import { AtCmd, AT_OK, AT_IP_ERROR, AT_CIP_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
-import { atFields, atInt } from './at-util';
+import { atFields, atInt, hasPrefix } from './at-util';
 import { Modem, ModemOptions } from './modem';
 import { E_OK, E_REFUSED, E_TIMEOUT, E_RESET, E_NETDOWN, E_DNS, E_NO_SOCKET, E_INVALID, E_DEVICE } from '../../net/types';
 
@@ -113,58 +113,50 @@ export class Sim7600 extends Modem {
     for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
     this._st = t;
     this._auth = o.authType || 1;
+  }
+
+  /** Unsolicited lines of the CIP and CCH command sets, after the 3GPP ones (Modem._urc). */
+  _urc(l: string): boolean {
+    if (super._urc(l)) return true;
     var ev = this.events;
-    this.at.urc('+CIPRXGET: 1,', function (l: string) {
-      var n = atInt(atFields(l, '+CIPRXGET: 1,')[0]);
+    var f: string[];
+    var n: number;
+    if (hasPrefix(l, '+CIPRXGET: 1,')) {
+      n = atInt(atFields(l, '+CIPRXGET: 1,')[0]);
       if (n >= 0 && n < SIM7600_LINKS) ev.emit('rx', n);
-    });
-    this.at.urc('+IPCLOSE:', function (l: string) {
-      var f = atFields(l, '+IPCLOSE:');
+    } else if (hasPrefix(l, '+IPCLOSE:')) {
+      f = atFields(l, '+IPCLOSE:');
       ev.emit('ipclose', atInt(f[0]), atInt(f[1]));
-    });
-    this.at.urc('+CIPCLOSE:', function (l: string) {
-      var f = atFields(l, '+CIPCLOSE:');
+    } else if (hasPrefix(l, '+CIPCLOSE:')) {
+      f = atFields(l, '+CIPCLOSE:');
       if (f.length === 2) ev.emit('ipclose', atInt(f[0]), -1);
-    });
-    this.at.urc('+CIPEVENT:', function () {
-      ev.emit('netlost');
-    });
-    this.at.urc('+CIPERROR:', function (l: string) {
-      ev.emit('ciperror', atInt(atFields(l, '+CIPERROR:')[0]));
-    });
-    this.at.urc('+CIPOPEN:', function (l: string) {
-      var f = atFields(l, '+CIPOPEN:');
+    } else if (hasPrefix(l, '+CIPEVENT:')) ev.emit('netlost');
+    else if (hasPrefix(l, '+CIPERROR:')) ev.emit('ciperror', atInt(atFields(l, '+CIPERROR:')[0]));
+    else if (hasPrefix(l, '+CIPOPEN:')) {
+      f = atFields(l, '+CIPOPEN:');
       ev.emit('lateopen', atInt(f[0]), atInt(f[1]));
-    });
+    }
     // SSL (CCH) URCs: data waiting (manual receive), the peer closed, a session closed by the modem.
-    this.at.urc('+CCHEVENT:', function (l: string) {
-      var f = atFields(l, '+CCHEVENT:');
-      var n = atInt(f[0]);
+    else if (hasPrefix(l, '+CCHEVENT:')) {
+      f = atFields(l, '+CCHEVENT:');
+      n = atInt(f[0]);
       if (n >= 0 && n < SIM7600_SSL_SESSIONS && f[1] === 'RECV EVENT') ev.emit('rx', SIM7600_LINKS + n);
-    });
-    var peer = function (l: string) {
-      var n = atInt(atFields(l.substr(l.indexOf(':') + 1), '')[0]);
+    } else if (hasPrefix(l, '+CCH_PEER_CLOSED:') || hasPrefix(l, '+CCH_RECV_CLOSED:')) {
+      n = atInt(atFields(l.substr(l.indexOf(':') + 1), '')[0]);
       if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('ipclose', SIM7600_LINKS + n, 1);
-    };
-    this.at.urc('+CCH_PEER_CLOSED:', peer);
-    this.at.urc('+CCH_RECV_CLOSED:', peer);
-    this.at.urc('+CCHCLOSE:', function (l: string) {
-      var n = atInt(atFields(l, '+CCHCLOSE:')[0]);
+    } else if (hasPrefix(l, '+CCHCLOSE:')) {
+      n = atInt(atFields(l, '+CCHCLOSE:')[0]);
       if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('ipclose', SIM7600_LINKS + n, -1);
-    });
-    this.at.urc('+CCHOPEN:', function (l: string) {
-      var f = atFields(l, '+CCHOPEN:');
-      var n = atInt(f[0]);
+    } else if (hasPrefix(l, '+CCHOPEN:')) {
+      f = atFields(l, '+CCHOPEN:');
+      n = atInt(f[0]);
       if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('lateopen', SIM7600_LINKS + n, atInt(f[1]));
-    });
-    var ignore = function () {};
-    this.at.urc('+NETOPEN:', ignore);
-    this.at.urc('+NETCLOSE:', ignore);
-    this.at.urc('+CIPSEND:', ignore);
-    this.at.urc('+CCHRECV:', ignore);
-    this.at.urc('+CCHSEND:', ignore);
-    this.at.urc('+CCHSTART:', ignore);
-    this.at.urc('+CCHSTOP:', ignore);
+    } else {
+      // Second-stage lines after their wait ended: known, nothing to do.
+      return hasPrefix(l, '+NETOPEN:') || hasPrefix(l, '+NETCLOSE:') || hasPrefix(l, '+CIPSEND:') || hasPrefix(l, '+CCHRECV:') ||
+        hasPrefix(l, '+CCHSEND:') || hasPrefix(l, '+CCHSTART:') || hasPrefix(l, '+CCHSTOP:');
+    }
+    return true;
   }
 
   // ---- SSL: the CCH command set (TLS done by the modem) ----
