@@ -20,7 +20,8 @@ export const AT_TIMEOUT = 5;
 export const AT_ABORTED = 6;
 /** Not accepted: the second-stage wait list is full. */
 export const AT_BUSY = 7;
-export var AT_RESULT_NAMES = ['ok', 'error', 'cme_error', 'ip_error', 'cip_error', 'timeout', 'aborted', 'busy'];
+/** The results' names, in AT_* order (nameAt(AT_RESULTS, res)). */
+export var AT_RESULTS = 'ok,error,cme_error,ip_error,cip_error,timeout,aborted,busy';
 
 /**
  * One queued AT command. Short field names: many of these exist at once on a small heap. The engine

@@ -5,6 +5,7 @@ import { Log, NULL_LOG, LOG_INFO, LOG_WARN } from '../../../hal/log';
 import { Emitter } from '../../util/emitter';
 import { AtEngine, AtCmd, AT_OK, AT_CME_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
 import { atFields, atInt, csqToDbm, hasPrefix } from './at-util';
+import { nameAt } from '../../util/names';
 
 /** SIM states (AT+CPIN). */
 export const SIM_UNKNOWN = 0;
@@ -13,7 +14,8 @@ export const SIM_PIN = 2;
 export const SIM_PUK = 3;
 export const SIM_ABSENT = 4;
 export const SIM_NOT_READY = 5;
-export var SIM_NAMES = ['unknown', 'ready', 'sim_pin', 'sim_puk', 'not_inserted', 'not_ready'];
+/** The SIM states' names, in SIM_* order (nameAt(SIM_STATES, st)). */
+export var SIM_STATES = 'unknown,ready,sim_pin,sim_puk,not_inserted,not_ready';
 
 /** Registration stat values of +CREG / +CGREG / +CEREG (3GPP TS 27.007). */
 export const REG_NONE = 0;
@@ -27,7 +29,10 @@ export const REG_ROAMING = 5;
 export const RK_CREG = 0;
 export const RK_CGREG = 1;
 export const RK_CEREG = 2;
-var REG_PREFIX = ['+CREG:', '+CGREG:', '+CEREG:'];
+/** The URC / answer prefix of registration kind k (RK_*). */
+function regPrefix(k: number): string {
+  return k === RK_CREG ? '+CREG:' : k === RK_CGREG ? '+CGREG:' : '+CEREG:';
+}
 
 /** Timings of the modem, all in ms. Every wait is bounded by one of these. */
 export interface ModemTimings {
@@ -170,7 +175,7 @@ export class Modem {
   /** A registration URC of kind `k` (RK_*). */
   _regUrc(k: number, l: string): void {
     // A URC carries <stat> first (n=1) ; tolerate the query form (<n>,<stat>) when it has the n=1 pair shape.
-    var f = atFields(l, REG_PREFIX[k]);
+    var f = atFields(l, regPrefix(k));
     var st = atInt(f[0]);
     if (f.length === 2 && f[1].length === 1) st = atInt(f[1]);
     if (st >= 0) this._setReg(k, st);
@@ -422,15 +427,15 @@ export class Modem {
   readReg(cb: (stat: number) => void, o?: any): void {
     var ok = true;
     for (var k = 2; k >= 0 && ok; k--) {
-      var q = REG_PREFIX[k].substr(0, REG_PREFIX[k].length - 1);
-      ok = this.at.send({ c: 'AT' + q + '?', t: this._t.cmdMs, p: REG_PREFIX[k], cb: this._onRegQ, x: k, y: k === 0 ? cb : null, o: o });
+      var p = regPrefix(k);
+      ok = this.at.send({ c: 'AT' + p.substr(0, p.length - 1) + '?', t: this._t.cmdMs, p: p, cb: this._onRegQ, x: k, y: k === 0 ? cb : null, o: o });
     }
     if (!ok) cb.call(o, this.regStat());
   }
 
   _onRegQ(res: number, r: AtCmd): void {
     if (res === AT_OK && r.l) {
-      var f = atFields(r.l[r.l.length - 1], REG_PREFIX[r.x]);
+      var f = atFields(r.l[r.l.length - 1], regPrefix(r.x));
       var st = atInt(f.length > 1 ? f[1] : f[0]);
       if (st >= 0) this._setReg(r.x, st);
     }
@@ -472,7 +477,7 @@ export class Modem {
   _setSim(st: number): void {
     if (st === this.sim) return;
     this.sim = st;
-    this._log.log(LOG_INFO, 'cell', 'SIM ' + SIM_NAMES[st]);
+    this._log.log(LOG_INFO, 'cell', 'SIM ' + nameAt(SIM_STATES, st));
     this.events.emit('sim', st);
   }
 

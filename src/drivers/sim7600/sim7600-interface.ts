@@ -15,6 +15,7 @@ import {
   CellSocket, CellSocketHost, SK_OPENING, SK_CLOSING, SK_CLOSED,
   OP_NONE, OP_OPEN, OP_READ, OP_SEND, OP_CLOSE, OP_DNS, PC_NONE,
 } from './cell-socket';
+import { nameAt } from '../../util/names';
 
 /** Interface-level timings, ms. */
 export interface CellTimings {
@@ -49,7 +50,8 @@ export const RUNG_SOCKET = 0;
 export const RUNG_PDP = 1;
 export const RUNG_RADIO = 2;
 export const RUNG_POWER = 3;
-export var RUNG_NAMES = ['socket', 'pdp', 'radio', 'power'];
+/** The rungs' names, in RUNG_* order (nameAt(RUNGS, rung)). */
+export var RUNGS = 'socket,pdp,radio,power';
 /** Default time budget per rung (socket, PDP re-open, CFUN 0/1, power cycle), ms. */
 export var DEFAULT_RUNG_BUDGETS = [15000, 90000, 90000, 150000];
 
@@ -388,7 +390,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     else if (k === K_RECOVER) {
       this._okAt = this._clk().now();
       this._okRung = this._rung;
-      this._log.log(LOG_INFO, this.id, 'recovered at rung ' + RUNG_NAMES[this._rung]);
+      this._log.log(LOG_INFO, this.id, 'recovered at rung ' + nameAt(RUNGS, this._rung));
       this.events.emit('recovery', this._rung, 'ok');
       this._ready();
     } else if (k === K_DISC) {
@@ -544,7 +546,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._rung = rung;
     this._seq = SEQ_RUNG[rung];
     this._si = 0;
-    this._log.log(LOG_WARN, this.id, 'recovery rung ' + RUNG_NAMES[rung]);
+    this._log.log(LOG_WARN, this.id, 'recovery rung ' + nameAt(RUNGS, rung));
     this.events.emit('recovery', rung, 'start');
     this._btm = this._clk().setTimeout(this._onBudget, this._bud[rung]);
     this._run();
