@@ -57,9 +57,21 @@ interface IfRec {
   prev: number;
   retryT: TimerId;
   retryN: number;
-  onState: (st: number, r: number) => void;
-  onLink: (up: boolean) => void;
-  onInfo: () => void;
+  /** The manager (the record is the receiver of the interface's events: recState, recLink, recInfo). */
+  m: ConnectionManager;
+}
+
+// The interface events of one record, called with the record as `this` (no closures per interface).
+function recState(this: IfRec, st: number, reason: number): void {
+  this.m._ifState(this, st, reason);
+}
+
+function recLink(this: IfRec, up: boolean): void {
+  if (up) this.m._linkUp(this);
+}
+
+function recInfo(this: IfRec): void {
+  if (this.m.policy.s.reselectOnEvent) this.m._reselect(this);
 }
 
 /** Per-interface metrics (what `metrics().ifs` holds). */
@@ -218,19 +230,9 @@ export class ConnectionManager {
   }
 
   _rec(iface: NetInterface, def: number): IfRec {
-    var self = this;
     var r: IfRec = {
       i: iface, def: def, en: true, hold: false, keep: false, probe: null, readySince: 0, downs: [], failed: false,
-      prev: iface.state(), retryT: undefined, retryN: 0,
-      onState: function (st: number, reason: number) {
-        self._ifState(r, st, reason);
-      },
-      onLink: function (up: boolean) {
-        if (up) self._linkUp(r);
-      },
-      onInfo: function () {
-        if (self.policy.s.reselectOnEvent) self._reselect(r);
-      }
+      prev: iface.state(), retryT: undefined, retryN: 0, m: this,
     };
     if (r.prev === IF_READY) r.readySince = this._clock.now();
     return r;
@@ -244,9 +246,9 @@ export class ConnectionManager {
     this._started = true;
     for (var i = 0; i < this._recs.length; i++) {
       var r = this._recs[i];
-      r.i.events.on('state', r.onState);
-      r.i.events.on('link', r.onLink);
-      r.i.events.on('info', r.onInfo);
+      r.i.events.on('state', recState, r);
+      r.i.events.on('link', recLink, r);
+      r.i.events.on('info', recInfo, r);
     }
     this._cloud.events.on('lost', this._onLost);
     this._ns = this._netAggregate();
@@ -259,9 +261,9 @@ export class ConnectionManager {
     this._started = false;
     for (var i = 0; i < this._recs.length; i++) {
       var r = this._recs[i];
-      r.i.events.off('state', r.onState);
-      r.i.events.off('link', r.onLink);
-      r.i.events.off('info', r.onInfo);
+      r.i.events.off('state', recState, r);
+      r.i.events.off('link', recLink, r);
+      r.i.events.off('info', recInfo, r);
       this._clock.clearTimeout(r.retryT);
       r.retryT = undefined;
     }
