@@ -4,7 +4,7 @@ import { GpioPin } from '../../../hal/gpio';
 import { Log, NULL_LOG, LOG_INFO, LOG_WARN } from '../../../hal/log';
 import { Emitter } from '../../util/emitter';
 import { AtEngine, AtCmd, AT_OK, AT_CME_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
-import { atFields, atInt, csqToDbm, hasPrefix } from './at-util';
+import { atFields, atInt, csqToDbm, hasPrefix, withDefaults } from './at-util';
 import { nameAt } from '../../util/names';
 
 /** SIM states (AT+CPIN). */
@@ -140,11 +140,7 @@ export class Modem {
     this._pk = o.pwrkey;
     this._ka = !!o.pwrkeyActive;
     this._ps = o.status;
-    var t: any = {};
-    var d: any = DEFAULT_MODEM_TIMINGS;
-    var ov: any = o.timings || {};
-    for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
-    this._t = t;
+    this._t = withDefaults(DEFAULT_MODEM_TIMINGS, o.timings);
     // The engine calls the commands' completions (_onCpin, _onSeq, ...) and _urc as methods of this modem.
     this.at = new AtEngine({ uart: o.uart, clock: o.clock, log: o.log, maxLine: o.maxLine, maxQueue: o.maxQueue, owner: this, urc: this._urc });
     this._pk.write(!this._ka);

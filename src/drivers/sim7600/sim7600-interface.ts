@@ -8,6 +8,7 @@ import {
   E_OK, E_TIMEOUT, E_NETDOWN, E_DEVICE, E_RESET,
 } from '../../net/types';
 import { isIpv4 } from '../../net/ip';
+import { withDefaults } from './at-util';
 import { AtCounters } from './at-engine';
 import { SIM_READY, SIM_PIN, SIM_PUK, SIM_ABSENT, REG_HOME, REG_ROAMING, REG_DENIED } from './modem';
 import { Sim7600, Sim7600Options, SIM7600_LINKS, SIM7600_CHUNK, SIM7600_SSL_SESSIONS } from './sim7600';
@@ -161,11 +162,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._user = o.user || '';
     this._pw = o.password || '';
     this._pin = o.pin || '';
-    var t: any = {};
-    var d: any = DEFAULT_CELL_TIMINGS;
-    var ov: any = o.cellTimings || {};
-    for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
-    this._ct = t;
+    this._ct = withDefaults(DEFAULT_CELL_TIMINGS, o.cellTimings);
     this._bud = o.rungBudgetsMs && o.rungBudgetsMs.length === 4 ? o.rungBudgetsMs : DEFAULT_RUNG_BUDGETS;
     this._txMax = o.txBufMax || 4096;
     this._retries = o.sendRetries === undefined ? 1 : o.sendRetries;

@@ -1,5 +1,5 @@
 import { AtCmd, AT_OK, AT_IP_ERROR, AT_CIP_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
-import { atFields, atInt, hasPrefix } from './at-util';
+import { atFields, atInt, hasPrefix, withDefaults } from './at-util';
 import { Modem, ModemOptions } from './modem';
 import { E_OK, E_REFUSED, E_TIMEOUT, E_RESET, E_NETDOWN, E_DNS, E_NO_SOCKET, E_INVALID, E_DEVICE } from '../../net/types';
 
@@ -107,11 +107,7 @@ export class Sim7600 extends Modem {
 
   constructor(o: Sim7600Options) {
     super(o);
-    var t: any = {};
-    var d: any = DEFAULT_SIM7600_TIMINGS;
-    var ov: any = o.simTimings || {};
-    for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
-    this._st = t;
+    this._st = withDefaults(DEFAULT_SIM7600_TIMINGS, o.simTimings);
     this._auth = o.authType || 1;
   }
 
