@@ -1,7 +1,7 @@
 import { WifiRadio, WifiApInfo, WifiIpInfo } from '../wifi-radio';
 
-/** Espruino's Wifi events the driver listens to ("associated", "connected", "disconnected", ...). */
-var WIFI_EVENTS = ['associated', 'connected', 'disconnected', 'auth_change', 'dhcp_timeout'];
+/** Espruino's Wifi events the driver listens to, comma-separated (split only when a Wifi module is there). */
+var WIFI_EVENTS = 'associated,connected,disconnected,auth_change,dhcp_timeout';
 
 /**
  * Espruino's station status → the HAL's. The ESP8266 reports the HAL names itself; the ESP32 reports
@@ -46,7 +46,8 @@ export class EspruinoWifiRadio implements WifiRadio {
     this._w = w && typeof w.connect === 'function' ? w : null;
     this.present = !!this._w;
     if (!this._w) return;
-    for (var i = 0; i < WIFI_EVENTS.length; i++) this._w.on(WIFI_EVENTS[i], this._relay(WIFI_EVENTS[i]));
+    var evs = WIFI_EVENTS.split(',');
+    for (var i = 0; i < evs.length; i++) this._w.on(evs[i], this._relay(evs[i]));
   }
 
   _relay(ev: string): (d: any) => void {

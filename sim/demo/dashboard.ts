@@ -3,8 +3,9 @@
  * frame. `render` is pure (a string from the recorder's state) so it can be tested and printed anywhere.
  */
 import { Recorder, fmtT } from './recorder';
-import { REASON_NAMES, IF_READY, IF_FAILED, R_NONE } from '../../src/net/types';
+import { REASONS, IF_READY, IF_FAILED, R_NONE } from '../../src/net/types';
 import { Scenario } from '../world/scenario';
+import { nameAt } from '../../src/util/names';
 
 export interface DashboardInfo {
   scenario: Scenario | null;
@@ -63,7 +64,7 @@ export function render(rec: Recorder, info: DashboardInfo): string {
     var f = m.ifs[i];
     var iface = b.ifs[f.id];
     var st = iface ? iface.state() : -1;
-    var stText = f.state + (f.reason !== REASON_NAMES[R_NONE] && st === IF_FAILED ? ' (' + f.reason + ')' : '') + (f.damped ? ' damped' : '');
+    var stText = f.state + (f.reason !== nameAt(REASONS, R_NONE) && st === IF_FAILED ? ' (' + f.reason + ')' : '') + (f.damped ? ' damped' : '');
     var stCol = st === IF_READY ? '32' : st === IF_FAILED ? '31' : '33';
     var rssi = iface && iface.info().rssi;
     var sig = rssi === undefined || rssi === null || f.kind === 'ethernet' ? '-' : rssi + ' dBm';

@@ -9,10 +9,11 @@
  */
 import * as mqtt from 'mqtt';
 import { SimBoard } from '../../boards/host-sim';
-import { IF_STATE_NAMES, REASON_NAMES, R_NONE } from '../../src/net/types';
+import { IF_STATES, REASONS, R_NONE } from '../../src/net/types';
 import { CLOUD_STATUS_CONNECTED } from '../../src/connection/status';
-import { ProbeResult, PROBE_METHOD_NAMES } from '../../src/connection/probe';
-import { PUB_RESULT_NAMES } from '../../src/cloud/cloud-session';
+import { ProbeResult, PROBE_METHODS } from '../../src/connection/probe';
+import { PUB_RESULTS } from '../../src/cloud/cloud-session';
+import { nameAt } from '../../src/util/names';
 
 /** One line of the event log. */
 export interface RecEvent {
@@ -169,7 +170,7 @@ export class Recorder {
         }
       }
       self.states.push({ id: d.id, state: d.state, reason: d.reason, from: now, to: -1 });
-      self.add('if', d.id + ' ' + IF_STATE_NAMES[d.state] + (d.reason !== R_NONE ? ' (' + REASON_NAMES[d.reason] + ')' : ''));
+      self.add('if', d.id + ' ' + nameAt(IF_STATES, d.state) + (d.reason !== R_NONE ? ' (' + nameAt(REASONS, d.reason) + ')' : ''));
     });
     this._on(mgr.events, 'cloud_status', function (v: number) {
       var now = self.now();
@@ -200,10 +201,10 @@ export class Recorder {
       for (var k = 0; k < res.length; k++) {
         var p = res[k];
         self.probes.push({
-          t: p.t - board.t0, id: p.id, valid: p.valid, method: PROBE_METHOD_NAMES[p.method], rtt: p.rtt, loss: p.loss,
+          t: p.t - board.t0, id: p.id, valid: p.valid, method: nameAt(PROBE_METHODS, p.method), rtt: p.rtt, loss: p.loss,
           bytes: p.bytes, durMs: p.durMs,
         });
-        parts.push(p.id + ' ' + (p.valid ? Math.round(p.rtt) + ' ms ' + Math.round(p.loss * 100) + '% ' + PROBE_METHOD_NAMES[p.method] : 'no echo') + ' ' + p.bytes + ' B');
+        parts.push(p.id + ' ' + (p.valid ? Math.round(p.rtt) + ' ms ' + Math.round(p.loss * 100) + '% ' + nameAt(PROBE_METHODS, p.method) : 'no echo') + ' ' + p.bytes + ' B');
       }
       self.add('probe', parts.join(', '));
     });
@@ -311,7 +312,7 @@ export class Recorder {
       self.add('pub', name + ' "' + short(d) + '"' + (via ? ' via ' + via : ' (offline: outbox)'));
       return pub.call(s, name, data, opts, function (r: number) {
         if (r === 0 && rec.ackT < 0) rec.ackT = self.now();
-        if (r !== 0 && r !== 1) self.add('pub', name + ' "' + short(d) + '" ' + PUB_RESULT_NAMES[r]);
+        if (r !== 0 && r !== 1) self.add('pub', name + ' "' + short(d) + '" ' + nameAt(PUB_RESULTS, r));
         if (cb) cb(r);
       });
     };

@@ -6,7 +6,8 @@
  * it); the moves of the session as labelled vertical lines.
  */
 import { Recorder } from '../demo/recorder';
-import { IF_READY, IF_FAILED, IF_OFF, IF_STATE_NAMES, REASON_NAMES } from '../../src/net/types';
+import { IF_READY, IF_FAILED, IF_OFF, IF_STATES, REASONS } from '../../src/net/types';
+import { nameAt } from '../../src/util/names';
 
 export interface TimelineOptions {
   /** Total width in pixels (default 1200). */
@@ -89,7 +90,7 @@ export function renderTimeline(rec: Recorder, o?: TimelineOptions): string {
       if (to <= z.from) continue;
       var cls = z.state === IF_READY ? 'ready' : z.state === IF_FAILED ? 'failed' : z.state === IF_OFF ? 'off' : 'up';
       s.push('<rect x="' + n1(x(z.from)) + '" y="' + (y + 4) + '" width="' + n1(Math.max(0.5, x(to) - x(z.from))) + '" height="' + (LANE_H - 8) +
-        '" fill="' + STATE_FILL[cls] + '"><title>' + esc(id + ' ' + IF_STATE_NAMES[z.state] + (z.reason ? ' (' + REASON_NAMES[z.reason] + ')' : '') +
+        '" fill="' + STATE_FILL[cls] + '"><title>' + esc(id + ' ' + nameAt(IF_STATES, z.state) + (z.reason ? ' (' + nameAt(REASONS, z.reason) + ')' : '') +
         ' ' + (z.from / 1000).toFixed(1) + '–' + (to / 1000).toFixed(1) + ' s') + '</title></rect>');
     }
     // Outages on this interface (labelled where there is room).

@@ -9,7 +9,8 @@ export {
 export const AUTOMATIC = 0;
 export const SEMI_AUTOMATIC = 1;
 export const MANUAL = 2;
-export var MODE_NAMES = ['AUTOMATIC', 'SEMI_AUTOMATIC', 'MANUAL'];
+/** The modes' names, by value (nameAt(MODES, mode)). */
+export var MODES = 'AUTOMATIC,SEMI_AUTOMATIC,MANUAL';
 
 /** System.enableFeature(FEATURE_ETHERNET_DETECTION): bring up Ethernet (W5500) when present. Stored. */
 export const FEATURE_ETHERNET_DETECTION = 1;
@@ -21,11 +22,9 @@ export const CONFIG_SOURCE_STATIC = 2;
 /** Particle's enum class spelling: NetworkInterfaceConfigSource.STATIC. */
 export var NetworkInterfaceConfigSource = { NONE: 0, DHCP: 1, STATIC: 2 };
 
-/** Events System.on accepts ("all_events" subscribes to every one). */
-export var SYSTEM_EVENTS = [
-  'network_status', 'cloud_status', 'interface_status', 'cloud_interface_changed', 'setup_begin', 'setup_end',
-  'network_reset', 'probe', 'network_credentials', 'loop_error'
-];
+/** Events System.on accepts ("all_events" subscribes to every one), comma-separated (util/names.ts). */
+export var SYSTEM_EVENT_LIST = 'network_status,cloud_status,interface_status,cloud_interface_changed,setup_begin,setup_end,' +
+  'network_reset,probe,network_credentials,loop_error';
 
 /** Argument of the network_credentials event. */
 export const NETWORK_CREDENTIALS_ADDED = 1;

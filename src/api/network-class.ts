@@ -6,6 +6,29 @@ import { NetworkInterfaceConfig } from './network-config';
 import { has } from './extensions';
 import { NETWORK_CREDENTIALS_ADDED, NETWORK_CREDENTIALS_CLEARED } from './constants';
 
+/**
+ * The method `fn` bound to `o`, made on the first read of `o[name]` and kept there as `o`'s own property.
+ * For the facade methods a sketch may pass on their own (`waitFor(Particle.connected, ...)`): each facade
+ * gets its bound copy only when one is read, not every facade at start-up (memory on the board).
+ */
+export function boundOnce(o: any, name: string, fn: Function): any {
+  var f = fn.bind(o);
+  Object.defineProperty(o, name, { value: f });
+  return f;
+}
+
+function isConnecting(this: NetworkClass): boolean {
+  return !this.ready() && (this._any(IF_CONNECTING) || this._any(IF_POWERING_ON));
+}
+
+function isReady(this: NetworkClass): boolean {
+  return this._any(IF_READY);
+}
+
+function isListening(this: NetworkClass): boolean {
+  return this._rt().listening();
+}
+
 /** What the facades need of their binding (api/binding.ts). */
 export interface FacadeHost {
   runtime(): Runtime;
@@ -24,9 +47,6 @@ export class NetworkClass {
   constructor(host: FacadeHost, kind: IfKind | null) {
     this._h = host;
     this.kind = kind;
-    this.ready = this.ready.bind(this);
-    this.connecting = this.connecting.bind(this);
-    this.listening = this.listening.bind(this);
   }
 
   _rt(): Runtime {
@@ -79,14 +99,14 @@ export class NetworkClass {
     if (id !== undefined) this._rt().mgr.networkDisconnect(id);
   }
 
-  /** Coming up (powering on or connecting), not yet ready. */
-  connecting(): boolean {
-    return !this.ready() && (this._any(IF_CONNECTING) || this._any(IF_POWERING_ON));
+  /** Coming up (powering on or connecting), not yet ready. Works unbound too: waitFor(WiFi.connecting, ...). */
+  get connecting(): () => boolean {
+    return boundOnce(this, 'connecting', isConnecting);
   }
 
-  /** Ready: link, address, DNS (any interface, for Network). */
-  ready(): boolean {
-    return this._any(IF_READY);
+  /** Ready: link, address, DNS (any interface, for Network). Works unbound too: waitFor(WiFi.ready, ...). */
+  get ready(): () => boolean {
+    return boundOnce(this, 'ready', isReady);
   }
 
   /** Not off (any interface, for Network). */
@@ -106,8 +126,9 @@ export class NetworkClass {
     this._rt().listen(on !== false);
   }
 
-  listening(): boolean {
-    return this._rt().listening();
+  /** Works unbound too: waitFor(WiFi.listening, ...). */
+  get listening(): () => boolean {
+    return boundOnce(this, 'listening', isListening);
   }
 
   /** Listening mode ends by itself after `seconds` (0 = never). */

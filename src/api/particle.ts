@@ -1,4 +1,4 @@
-import { NetworkClass, FacadeHost } from './network-class';
+import { NetworkClass, FacadeHost, boundOnce } from './network-class';
 import { CloudApi, has } from './extensions';
 import { Runtime } from './runtime';
 
@@ -8,6 +8,14 @@ export interface ParticleHost extends FacadeHost {
   readonly Ethernet: NetworkClass;
   readonly WiFi: NetworkClass;
   readonly Cellular: NetworkClass;
+}
+
+function isConnected(this: ParticleClass): boolean {
+  return this._rt().mgr.connected();
+}
+
+function isDisconnected(this: ParticleClass): boolean {
+  return !this.connected();
 }
 
 function checkName(what: string, name: any): void {
@@ -23,8 +31,6 @@ export class ParticleClass {
 
   constructor(host: ParticleHost) {
     this._h = host;
-    this.connected = this.connected.bind(this);
-    this.disconnected = this.disconnected.bind(this);
   }
 
   _rt(): Runtime {
@@ -54,12 +60,14 @@ export class ParticleClass {
     this._rt().mgr.disconnect();
   }
 
-  connected(): boolean {
-    return this._rt().mgr.connected();
+  /** Works unbound too: waitFor(Particle.connected, ...). */
+  get connected(): () => boolean {
+    return boundOnce(this, 'connected', isConnected);
   }
 
-  disconnected(): boolean {
-    return !this.connected();
+  /** Works unbound too: waitFor(Particle.disconnected, ...). */
+  get disconnected(): () => boolean {
+    return boundOnce(this, 'disconnected', isDisconnected);
   }
 
   /** The NetworkClass carrying the session (Network when none). */

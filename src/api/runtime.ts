@@ -6,8 +6,9 @@ import { IfKind } from '../net/types';
 import { NetInterface } from '../net/interface';
 import { ConnectionManager } from '../connection/manager';
 import { Device } from './device';
-import { AUTOMATIC, SEMI_AUTOMATIC, MANUAL, FEATURE_ETHERNET_DETECTION, MODE_NAMES } from './constants';
+import { AUTOMATIC, SEMI_AUTOMATIC, MANUAL, FEATURE_ETHERNET_DETECTION, MODES } from './constants';
 import { IpConfig, has } from './extensions';
+import { nameAt } from '../util/names';
 
 /** Storage files of the runtime (names ≤ 28 characters). */
 export const FEATURES_FILE = 'ns.feat';
@@ -26,7 +27,7 @@ export interface RuntimeOptions {
 }
 
 /** Manager events relayed to System.on. */
-var RELAYED = ['network_status', 'cloud_status', 'interface_status', 'cloud_interface_changed', 'network_reset', 'probe'];
+var RELAYED = 'network_status,cloud_status,interface_status,cloud_interface_changed,network_reset,probe';
 
 /**
  * The running core behind the API facades: the device, its connection manager, the system mode, listening
@@ -73,7 +74,8 @@ export class Runtime {
     this._feat = f && typeof f === 'object' ? f : {};
     this.mgr.setEthernetDetection(!!this._feat.eth);
     var self = this;
-    for (var i = 0; i < RELAYED.length; i++) this._relay(RELAYED[i]);
+    var relayed = RELAYED.split(',');
+    for (var i = 0; i < relayed.length; i++) this._relay(relayed[i]);
     this._runLoop = function () {
       self._tick();
     };
@@ -90,7 +92,7 @@ export class Runtime {
   start(): void {
     if (this._running) return;
     this._running = true;
-    this.log.log(LOG_INFO, 'rt', 'start ' + MODE_NAMES[this.mode]);
+    this.log.log(LOG_INFO, 'rt', 'start ' + nameAt(MODES, this.mode));
     this.mgr.setAutoReconnect(this.mode !== MANUAL);
     this.mgr.start();
     if (this.mode === AUTOMATIC) this.mgr.connect(null);

@@ -1,7 +1,8 @@
 import { Emitter } from '../util/emitter';
 import { FacadeHost } from './network-class';
 import { Runtime } from './runtime';
-import { SYSTEM_EVENTS } from './constants';
+import { SYSTEM_EVENT_LIST } from './constants';
+import { inList } from '../util/names';
 
 /** What System needs of its binding. */
 export interface SystemHost extends FacadeHost {
@@ -18,8 +19,8 @@ function eventNames(events: any): string[] {
   for (var i = 0; i < parts.length; i++) {
     var n = parts[i];
     if (!n) continue;
-    if (n === 'all_events') return SYSTEM_EVENTS.slice();
-    if (SYSTEM_EVENTS.indexOf(n) < 0) throw new TypeError('System.on: unknown event "' + n + '"');
+    if (n === 'all_events') return SYSTEM_EVENT_LIST.split(',');
+    if (!inList(SYSTEM_EVENT_LIST, n)) throw new TypeError('System.on: unknown event "' + n + '"');
     out.push(n);
   }
   return out;

@@ -22,7 +22,7 @@ export const PUB_FULL = 3;
 export const PUB_TOO_BIG = 4;
 /** QoS 0 while the connection's send backlog is full. */
 export const PUB_BUSY = 5;
-export var PUB_RESULT_NAMES = ['ok', 'queued', 'offline', 'full', 'too_big', 'busy'];
+export var PUB_RESULTS = 'ok,queued,offline,full,too_big,busy';
 
 /** Session states. */
 export const SS_IDLE = 0;

@@ -6,6 +6,7 @@ import {
   MqttDecoder, MqttPacket, MqttWill, encConnect, encPublish, encAck, encSubscribe, encUnsubscribe,
   PINGREQ_BYTES, DISCONNECT_BYTES, CONNACK, PUBLISH, PUBACK, SUBACK, UNSUBACK, PINGRESP, PUBREC, PUBREL, PUBCOMP,
 } from './mqtt-codec';
+import { nameAt } from '../util/names';
 
 /** Client states: one number, changed only in `_go`. */
 export const MC_DOWN = 0;
@@ -28,7 +29,7 @@ export const MQ_D_TIMEOUT = 2;
 export const MQ_D_PROTOCOL = 3;
 /** CONNACK refused the connection; detail is its return code (4 bad user/password, 5 not authorised). */
 export const MQ_D_REFUSED = 4;
-export var MQ_DOWN_NAMES = ['', 'socket', 'timeout', 'protocol', 'refused'];
+export var MQ_DOWN_CAUSES = ',socket,timeout,protocol,refused';
 
 /** Bytes handed to the socket per `write` call. */
 var CHUNK = 512;
@@ -417,7 +418,7 @@ export class MqttClient {
 
   _fail(code: number, detail: number): void {
     if (this._st === MC_DOWN) return;
-    this._log.log(LOG_WARN, 'mqtt', 'down: ' + MQ_DOWN_NAMES[code] + ' ' + detail);
+    this._log.log(LOG_WARN, 'mqtt', 'down: ' + nameAt(MQ_DOWN_CAUSES, code) + ' ' + detail);
     this._down();
     if (this._o.onDown) this._o.onDown(code, detail);
   }

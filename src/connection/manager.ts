@@ -5,21 +5,22 @@ import { Emitter } from '../util/emitter';
 import { NetInterface } from '../net/interface';
 import {
   IfKind, IF_OFF, IF_POWERING_ON, IF_ON, IF_CONNECTING, IF_READY, IF_DISCONNECTING, IF_POWERING_OFF, IF_FAILED,
-  R_NONE, R_NO_HARDWARE, R_NO_LINK, R_NO_SERVER, IF_STATE_NAMES, REASON_NAMES
+  R_NONE, R_NO_HARDWARE, R_NO_LINK, R_NO_SERVER, IF_STATES, REASONS
 } from '../net/types';
 import { CloudLink } from './cloud-link';
 import { Policy, PolicyIf, PolicyInput, ConnectionPolicy, DEFAULT_KIND_ORDER } from './policy';
-import { Prober, ProbeResult, PROBE_METHOD_NAMES, probeOrder } from './probe';
+import { Prober, ProbeResult, PROBE_METHODS, probeOrder } from './probe';
 import { Prng, expBackoffMs, hash32 } from './backoff';
 import { Liveness } from './liveness';
 import { FailoverSequence } from './failover-sequence';
 import { Move, Evaluation, MOVES_MAX, fmtS, explainEvaluation } from './metrics';
 import {
-  CM_IDLE, CM_WAITING, CM_PROBING, CM_CONNECTING, CM_CONNECTED, CM_BACKOFF, CM_MOVING, CM_STATE_NAMES,
+  CM_IDLE, CM_WAITING, CM_PROBING, CM_CONNECTING, CM_CONNECTED, CM_BACKOFF, CM_MOVING, CM_STATES,
   CLOUD_STATUS_DISCONNECTED, CLOUD_STATUS_CONNECTING, CLOUD_STATUS_CONNECTED, CLOUD_STATUS_DISCONNECTING,
   NETWORK_STATUS_POWERING_OFF, NETWORK_STATUS_OFF, NETWORK_STATUS_POWERING_ON, NETWORK_STATUS_ON,
   NETWORK_STATUS_CONNECTING, NETWORK_STATUS_CONNECTED, NETWORK_STATUS_DISCONNECTING, NETWORK_STATUS_DISCONNECTED
 } from './status';
+import { nameAt } from '../util/names';
 
 /** What the manager is built from. */
 export interface ManagerOptions {
@@ -56,9 +57,21 @@ interface IfRec {
   prev: number;
   retryT: TimerId;
   retryN: number;
-  onState: (st: number, r: number) => void;
-  onLink: (up: boolean) => void;
-  onInfo: () => void;
+  /** The manager (the record is the receiver of the interface's events: recState, recLink, recInfo). */
+  m: ConnectionManager;
+}
+
+// The interface events of one record, called with the record as `this` (no closures per interface).
+function recState(this: IfRec, st: number, reason: number): void {
+  this.m._ifState(this, st, reason);
+}
+
+function recLink(this: IfRec, up: boolean): void {
+  if (up) this.m._linkUp(this);
+}
+
+function recInfo(this: IfRec): void {
+  if (this.m.policy.s.reselectOnEvent) this.m._reselect(this);
 }
 
 /** Per-interface metrics (what `metrics().ifs` holds). */
@@ -212,24 +225,14 @@ export class ConnectionManager {
     });
     this._onLost = function (reason: number) {
       var c = self._cur;
-      self._lost('cloud_lost', 'cloud lost on ' + (c ? c.i.id : '?') + ' (' + REASON_NAMES[reason || R_NO_SERVER] + ')');
+      self._lost('cloud_lost', 'cloud lost on ' + (c ? c.i.id : '?') + ' (' + nameAt(REASONS, reason || R_NO_SERVER) + ')');
     };
   }
 
   _rec(iface: NetInterface, def: number): IfRec {
-    var self = this;
     var r: IfRec = {
       i: iface, def: def, en: true, hold: false, keep: false, probe: null, readySince: 0, downs: [], failed: false,
-      prev: iface.state(), retryT: undefined, retryN: 0,
-      onState: function (st: number, reason: number) {
-        self._ifState(r, st, reason);
-      },
-      onLink: function (up: boolean) {
-        if (up) self._linkUp(r);
-      },
-      onInfo: function () {
-        if (self.policy.s.reselectOnEvent) self._reselect(r);
-      }
+      prev: iface.state(), retryT: undefined, retryN: 0, m: this,
     };
     if (r.prev === IF_READY) r.readySince = this._clock.now();
     return r;
@@ -243,9 +246,9 @@ export class ConnectionManager {
     this._started = true;
     for (var i = 0; i < this._recs.length; i++) {
       var r = this._recs[i];
-      r.i.events.on('state', r.onState);
-      r.i.events.on('link', r.onLink);
-      r.i.events.on('info', r.onInfo);
+      r.i.events.on('state', recState, r);
+      r.i.events.on('link', recLink, r);
+      r.i.events.on('info', recInfo, r);
     }
     this._cloud.events.on('lost', this._onLost);
     this._ns = this._netAggregate();
@@ -258,9 +261,9 @@ export class ConnectionManager {
     this._started = false;
     for (var i = 0; i < this._recs.length; i++) {
       var r = this._recs[i];
-      r.i.events.off('state', r.onState);
-      r.i.events.off('link', r.onLink);
-      r.i.events.off('info', r.onInfo);
+      r.i.events.off('state', recState, r);
+      r.i.events.off('link', recLink, r);
+      r.i.events.off('info', recInfo, r);
       this._clock.clearTimeout(r.retryT);
       r.retryT = undefined;
     }
@@ -512,14 +515,14 @@ export class ConnectionManager {
       var p = r.probe;
       var c = r.i.counters();
       ifs.push({
-        id: r.i.id, kind: r.i.kind, state: IF_STATE_NAMES[r.i.state()], reason: REASON_NAMES[r.i.reason()],
+        id: r.i.id, kind: r.i.kind, state: nameAt(IF_STATES, r.i.state()), reason: nameAt(REASONS, r.i.reason()),
         enabled: r.en && !r.hold, ready: r.i.state() === IF_READY, damped: this.policy.damped(r.downs, now),
         rtt: p ? p.rtt : -1, loss: p ? p.loss : -1, score: p ? p.score : -1, valid: p ? p.valid : false,
-        method: p ? PROBE_METHOD_NAMES[p.method] : 'none', probedAt: p ? p.t : -1, tx: c.tx, rx: c.rx
+        method: p ? nameAt(PROBE_METHODS, p.method) : 'none', probedAt: p ? p.t : -1, tx: c.tx, rx: c.rx
       });
     }
     return {
-      policy: this.policy.name, state: CM_STATE_NAMES[this._st], cloudStatus: this._cs,
+      policy: this.policy.name, state: nameAt(CM_STATES, this._st), cloudStatus: this._cs,
       iface: this._cur && this.connected() ? this._cur.i.id : null, attempts: this._attempts, failures: this._failures,
       rounds: this._rounds, evaluations: this._prober.evaluations, probeBytes: this._prober.bytes,
       pings: this._live.pings, pingMisses: this._live.misses, ifs: ifs, moves: this.moves()
@@ -533,7 +536,7 @@ export class ConnectionManager {
       var w = 'on ' + c.i.id + ': ' + this._upCause + ' at ' + fmtS(this._upCauseT - this._t0);
       return this._upEv ? w + '; ' + explainEvaluation(this._upEv, c.i.id) : w;
     }
-    var s = 'not connected: ' + CM_STATE_NAMES[this._st];
+    var s = 'not connected: ' + nameAt(CM_STATES, this._st);
     if (this._st === CM_CONNECTING && c) s += ' over ' + c.i.id;
     if (this._st === CM_BACKOFF) s += ' after ' + this._rounds + ' failed round(s)';
     if (this._st !== CM_IDLE && this._causeText) s += '; ' + this._causeText + ' at ' + fmtS(this._causeT - this._t0);
@@ -545,7 +548,7 @@ export class ConnectionManager {
   _setState(st: number): void {
     if (st === this._st) return;
     this._st = st;
-    this._log.log(LOG_DEBUG, 'mgr', CM_STATE_NAMES[st]);
+    this._log.log(LOG_DEBUG, 'mgr', nameAt(CM_STATES, st));
     this.events.emit('state', st);
   }
 
@@ -858,8 +861,8 @@ export class ConnectionManager {
     this._failures++;
     if (!this._failSince) this._failSince = now;
     r.failed = true;
-    this._log.log(LOG_WARN, 'mgr', 'connect over ' + r.i.id + ' failed (' + REASON_NAMES[reason] + ')');
-    this._cause('connect_failed', 'connect failed on ' + r.i.id + ' (' + REASON_NAMES[reason] + ')');
+    this._log.log(LOG_WARN, 'mgr', 'connect over ' + r.i.id + ' failed (' + nameAt(REASONS, reason) + ')');
+    this._cause('connect_failed', 'connect failed on ' + r.i.id + ' (' + nameAt(REASONS, reason) + ')');
     this._cur = null;
     if (s.resetAfterMs > 0 && now - this._failSince >= s.resetAfterMs) {
       this._failSince = now;
@@ -1058,7 +1061,7 @@ export class ConnectionManager {
     var now = this._clock.now();
     this._setState(CM_CONNECTED);
     if (reason !== R_NONE || !this._ready(r)) {
-      this._log.log(LOG_WARN, 'mgr', 'move to ' + r.i.id + ' failed (' + REASON_NAMES[reason || R_NO_LINK] + ')');
+      this._log.log(LOG_WARN, 'mgr', 'move to ' + r.i.id + ' failed (' + nameAt(REASONS, reason || R_NO_LINK) + ')');
       this._lastMoveAt = now;
       this._armFailBack(now + this.policy.s.minDwellMs);
       return;
@@ -1148,7 +1151,7 @@ export class ConnectionManager {
     this.events.emit('interface_status', { id: r.i.id, kind: r.i.kind, state: st, reason: reason || R_NONE });
     this._netStatus();
     if (st !== IF_READY && r === this._cur) {
-      var what = r.i.id + (st === IF_FAILED ? ' failed (' + REASON_NAMES[reason || R_NO_LINK] + ')' : ' went ' + IF_STATE_NAMES[st]);
+      var what = r.i.id + (st === IF_FAILED ? ' failed (' + nameAt(REASONS, reason || R_NO_LINK) + ')' : ' went ' + nameAt(IF_STATES, st));
       if (this._st === CM_CONNECTED || this._st === CM_MOVING) this._lost('if_down', what);
       else if (this._st === CM_CONNECTING) {
         this._cloud.disconnect();

@@ -48,7 +48,7 @@ export const B_SEQUENCE = 2;
 export const B_PREFERRED = 3;
 export const B_SCORE = 4;
 export const B_DEFAULT = 5;
-export var BASIS_NAMES = ['none', 'forced', 'sequence', 'preferred', 'score', 'default'];
+export var BASES = 'none,forced,sequence,preferred,score,default';
 
 /** Default order of the kinds: Ethernet, Wi-Fi, cellular. */
 export var DEFAULT_KIND_ORDER: IfKind[] = ['ethernet', 'wifi', 'cell'];

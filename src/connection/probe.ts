@@ -3,6 +3,7 @@ import { Log, NULL_LOG, LOG_DEBUG } from '../../hal/log';
 import { NetInterface, UdpSocket, TcpSocket } from '../net/interface';
 import { IF_READY, E_OK, E_DNS, E_NETDOWN, E_NO_SOCKET, E_TIMEOUT, E_CLOSED } from '../net/types';
 import type { PolicyInput } from './policy';
+import { nameAt } from '../util/names';
 
 /**
  * Interface probing: a few small UDP echo packets (RFC 862) to the cloud host through each ready
@@ -41,7 +42,7 @@ export interface ProbeSpec {
 export const PM_NONE = 0;
 export const PM_UDP = 1;
 export const PM_TCP = 2;
-export var PROBE_METHOD_NAMES = ['none', 'udp', 'tcp'];
+export var PROBE_METHODS = 'none,udp,tcp';
 
 /** Header of every echo packet: "NS", sequence number, 4-byte nonce, 6 bytes of padding. */
 export const PROBE_HEADER = 13;
@@ -574,7 +575,7 @@ export class Prober {
   _count(p: IfProbe): void {
     var r = p._res;
     this.bytes += r.bytes;
-    this._log.log(LOG_DEBUG, 'probe', p._if.id + ' ' + PROBE_METHOD_NAMES[r.method] + (r.cut ? ' cut' : '') + ' rtt ' + Math.round(r.rtt) + ' loss ' + Math.round(r.loss * 100) + '%');
+    this._log.log(LOG_DEBUG, 'probe', p._if.id + ' ' + nameAt(PROBE_METHODS, r.method) + (r.cut ? ' cut' : '') + ' rtt ' + Math.round(r.rtt) + ' loss ' + Math.round(r.loss * 100) + '%');
   }
 
   /** Something changed that may decide the evaluation: check from a fresh timer tick. */

@@ -30,4 +30,5 @@ export const CM_CONNECTED = 4;
 export const CM_BACKOFF = 5;
 /** Connected; a voluntary move (fail-back) is under way. */
 export const CM_MOVING = 6;
-export var CM_STATE_NAMES = ['idle', 'waiting', 'probing', 'connecting', 'connected', 'backoff', 'moving'];
+/** The manager states' names, in CM_* order (nameAt(CM_STATES, st)). */
+export var CM_STATES = 'idle,waiting,probing,connecting,connected,backoff,moving';

@@ -1,7 +1,8 @@
 import { Emitter } from '../util/emitter';
 import { IfCounters, IfInfo } from './interface';
-import { IfKind, IF_OFF, IF_FAILED, R_NONE, IF_STATE_NAMES, REASON_NAMES } from './types';
+import { IfKind, IF_OFF, IF_FAILED, R_NONE, IF_STATES, REASONS } from './types';
 import { Log, NULL_LOG, LOG_INFO } from '../../hal/log';
+import { nameAt } from '../util/names';
 
 /**
  * State keeping shared by every interface implementation: one numeric state, one transition method
@@ -46,7 +47,7 @@ export class IfBase {
     if (state === this._st && r === this._rs) return;
     this._st = state;
     this._rs = r;
-    this._log.log(LOG_INFO, this.id, IF_STATE_NAMES[state] + (r ? ' (' + REASON_NAMES[r] + ')' : ''));
+    this._log.log(LOG_INFO, this.id, nameAt(IF_STATES, state) + (r ? ' (' + nameAt(REASONS, r) + ')' : ''));
     this.events.emit('state', state, r);
   }
 }

@@ -15,7 +15,8 @@ export const IF_READY = 4;
 export const IF_DISCONNECTING = 5;
 export const IF_POWERING_OFF = 6;
 export const IF_FAILED = 7;
-export var IF_STATE_NAMES = ['off', 'powering_on', 'on', 'connecting', 'ready', 'disconnecting', 'powering_off', 'failed'];
+/** The states' names, in IF_* order (util/names.ts: nameAt(IF_STATES, st)). */
+export var IF_STATES = 'off,powering_on,on,connecting,ready,disconnecting,powering_off,failed';
 
 /** Failure reasons, staged as impOS does (DESIGN.md §4). 0 = none. */
 export const R_NONE = 0;
@@ -29,8 +30,8 @@ export const R_NO_DNS = 7;
 export const R_DNS_FAILED = 8;
 export const R_NO_SERVER = 9;
 export const R_NOT_AUTHORISED = 10;
-export var REASON_NAMES = ['none', 'no_hardware', 'no_link', 'no_sim', 'no_registration', 'registration_denied',
-  'no_ip', 'no_dns', 'dns_failed', 'no_server', 'not_authorised'];
+/** The reasons' names, in R_* order (nameAt(REASONS, r)). */
+export var REASONS = 'none,no_hardware,no_link,no_sim,no_registration,registration_denied,no_ip,no_dns,dns_failed,no_server,not_authorised';
 
 /** Socket error codes passed to `onClose` (0 = closed normally). */
 export const E_OK = 0;
@@ -52,5 +53,5 @@ export const E_INVALID = 7;
 export const E_DEVICE = 8;
 /** The socket was closed locally. */
 export const E_CLOSED = 9;
-export var SOCKET_ERROR_NAMES = ['ok', 'refused', 'timeout', 'reset', 'netdown', 'dns', 'no_socket', 'invalid',
-  'device', 'closed'];
+/** The socket errors' names, in E_* order (nameAt(SOCKET_ERRORS, e)). */
+export var SOCKET_ERRORS = 'ok,refused,timeout,reset,netdown,dns,no_socket,invalid,device,closed';

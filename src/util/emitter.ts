@@ -2,22 +2,31 @@
  * A minimal event emitter for firmware objects (Espruino's own `on` is not available on the host, and
  * Node's EventEmitter not on the board). Listeners run synchronously in registration order; a throwing
  * listener does not stop the others.
+ *
+ * A listener may be given with its receiver (`on(event, this._onX, this)`, as Array's forEach takes a
+ * thisArg): an object then needs no bound copy of its method per instance, which costs memory on the board.
  */
 export class Emitter {
-  _ls: { [event: string]: Array<(a?: any, b?: any, c?: any) => void> } = {};
+  /** Per event: listener, receiver, listener, receiver, ... */
+  _ls: { [event: string]: any[] } = {};
 
-  on(event: string, fn: (a?: any, b?: any, c?: any) => void): this {
+  on(event: string, fn: (a?: any, b?: any, c?: any) => void, thisArg?: any): this {
     var l = this._ls[event];
     if (!l) this._ls[event] = l = [];
-    l.push(fn);
+    l.push(fn, thisArg);
     return this;
   }
 
-  off(event: string, fn: (a?: any, b?: any, c?: any) => void): this {
+  /** Removes the first registration of `fn` with the same receiver. */
+  off(event: string, fn: (a?: any, b?: any, c?: any) => void, thisArg?: any): this {
     var l = this._ls[event];
     if (l) {
-      var i = l.indexOf(fn);
-      if (i >= 0) l.splice(i, 1);
+      for (var i = 0; i < l.length; i += 2) {
+        if (l[i] === fn && l[i + 1] === thisArg) {
+          l.splice(i, 2);
+          break;
+        }
+      }
     }
     return this;
   }
@@ -26,9 +35,9 @@ export class Emitter {
     var l = this._ls[event];
     if (!l) return;
     l = l.slice();
-    for (var i = 0; i < l.length; i++) {
+    for (var i = 0; i < l.length; i += 2) {
       try {
-        l[i](a, b, c);
+        l[i].call(l[i + 1], a, b, c);
       } catch (e) {
         if (event !== 'error') this.emit('error', e);
       }

@@ -96,6 +96,19 @@ describe('API facades', function () {
     assert.ok(n > 500);
   });
 
+  it('ready, connecting, listening, connected and disconnected work when read off their facade', function () {
+    var b = board();
+    var A = b.api;
+    var ready = A.WiFi.ready, connecting = A.Ethernet.connecting, listening = A.Network.listening;
+    var connected = A.Particle.connected, disconnected = A.Particle.disconnected;
+    assert.deepEqual([ready(), connecting(), listening(), connected(), disconnected()], [false, true, false, false, true]);
+    b.clock.advance(10000);
+    assert.deepEqual([ready(), connecting(), connected(), disconnected()], [true, false, true, false]);
+    assert.equal(A.WiFi.ready, ready, 'the same function on every read');
+    assert.notEqual(A.Ethernet.ready, A.WiFi.ready, 'each facade has its own');
+    assert.equal(A.Ethernet.ready(), true);
+  });
+
   it('waitFor reports a timeout with false', function () {
     var b = board({ mode: SEMI_AUTOMATIC });
     var got: boolean[] = [];

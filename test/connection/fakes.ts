@@ -8,7 +8,7 @@ import { IfBase } from '../../src/net/if-base';
 import { NetInterface, TcpOptions, TcpSocket, UdpOptions, UdpSocket } from '../../src/net/interface';
 import {
   IfKind, IF_OFF, IF_POWERING_ON, IF_ON, IF_CONNECTING, IF_READY, IF_DISCONNECTING, IF_POWERING_OFF, IF_FAILED,
-  R_NONE, R_NO_HARDWARE, R_NO_LINK, R_NO_SERVER, E_OK, E_NETDOWN, E_TIMEOUT, E_REFUSED, E_DNS, REASON_NAMES
+  R_NONE, R_NO_HARDWARE, R_NO_LINK, R_NO_SERVER, E_OK, E_NETDOWN, E_TIMEOUT, E_REFUSED, E_DNS, REASONS
 } from '../../src/net/types';
 import { Emitter } from '../../src/util/emitter';
 import { CloudLink } from '../../src/connection/cloud-link';
@@ -484,7 +484,7 @@ export class Recorder {
   }
 }
 
-export { REASON_NAMES };
+export { REASONS };
 
 import { MemoryStorage } from '../../hal/host/memory-storage';
 import { ConnectionManager } from '../../src/connection/manager';

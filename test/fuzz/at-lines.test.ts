@@ -99,10 +99,10 @@ function run(actions: any[]): void {
     var cb = c.cb;
     var mine = { n: 0 };
     (c as any).__n = mine;
-    c.cb = function (res: number, r: AtCmd) {
+    c.cb = function (this: any, res: number, r: AtCmd) {
       mine.n++;
       calls++;
-      cb(res, r);
+      cb.call(this, res, r); // the engine calls completions as methods of its owner (the modem)
     };
     var ok = send(c);
     if (ok) accepted.push(c);

@@ -8,8 +8,9 @@ import { NativeSockets, NativeTcpHandlers, NativeUdpHandlers } from '../../hal/s
 import { NativeIf } from '../../src/net/native-if';
 import { nativeError, NativeNet } from '../../src/net/native-sockets';
 import {
-  IF_OFF, IF_ON, IF_READY, IF_STATE_NAMES, E_OK, E_REFUSED, E_TIMEOUT, E_RESET, E_NETDOWN, E_DNS, E_DEVICE,
+  IF_OFF, IF_ON, IF_READY, IF_STATES, E_OK, E_REFUSED, E_TIMEOUT, E_RESET, E_NETDOWN, E_DNS, E_DEVICE,
 } from '../../src/net/types';
+import { nameAt } from '../../src/util/names';
 
 /** NativeSockets whose sockets the test drives by hand. */
 class ScriptedSockets implements NativeSockets {
@@ -84,7 +85,7 @@ describe('NativeIf', () => {
     ns = new ScriptedSockets();
     nif = new NativeIf({ sockets: ns, clock, info: { ip: '192.168.1.9' } });
     states = [];
-    nif.events.on('state', (s) => states.push(IF_STATE_NAMES[s]));
+    nif.events.on('state', (s) => states.push(nameAt(IF_STATES, s)));
   });
 
   const ready = () => {

@@ -47,4 +47,24 @@ describe('Emitter', () => {
     e.emit('x');
     assert.equal(n, 1);
   });
+
+  it('calls a listener given with a receiver as a method of it; off needs the same receiver', () => {
+    class Counter {
+      n = 0;
+      hit(k: number) {
+        this.n += k;
+      }
+    }
+    const e = new Emitter();
+    const a = new Counter();
+    const b = new Counter();
+    e.on('x', Counter.prototype.hit, a).on('x', Counter.prototype.hit, b);
+    e.emit('x', 2);
+    e.off('x', Counter.prototype.hit, a);
+    e.emit('x', 5);
+    assert.deepEqual([a.n, b.n], [2, 7]);
+    e.off('x', Counter.prototype.hit);
+    e.emit('x', 1);
+    assert.equal(b.n, 8, 'off without the receiver removes nothing registered with one');
+  });
 });

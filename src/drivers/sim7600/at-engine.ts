@@ -20,7 +20,8 @@ export const AT_TIMEOUT = 5;
 export const AT_ABORTED = 6;
 /** Not accepted: the second-stage wait list is full. */
 export const AT_BUSY = 7;
-export var AT_RESULT_NAMES = ['ok', 'error', 'cme_error', 'ip_error', 'cip_error', 'timeout', 'aborted', 'busy'];
+/** The results' names, in AT_* order (nameAt(AT_RESULTS, res)). */
+export var AT_RESULTS = 'ok,error,cme_error,ip_error,cip_error,timeout,aborted,busy';
 
 /**
  * One queued AT command. Short field names: many of these exist at once on a small heap. The engine
@@ -43,12 +44,14 @@ export interface AtCmd {
   d?: string;
   /** Secret: never log the command text (PIN, password). */
   s?: boolean;
-  /** Completion: called exactly once with an AT_* result and this record. */
+  /** Completion: called exactly once with an AT_* result and this record, as a method of the engine's `owner`. */
   cb: (res: number, r: AtCmd) => void;
   /** Caller's context, untouched by the engine. */
   x?: any;
   /** Caller's second context slot (e.g. the user's callback). */
   y?: any;
+  /** Caller's third slot (e.g. the receiver of the user's callback). */
+  o?: any;
   /** Collected information lines. */
   l?: string[];
   /** Binary payload read by length. */
@@ -95,6 +98,13 @@ export interface AtEngineOptions {
   maxBin?: number;
   /** Wait for the ERROR that follows +IP ERROR / +CIPERROR before finishing without it (default 200). */
   errGraceMs?: number;
+  /** `this` of every command's `cb` and of `urc` (the modem, whose methods are then callbacks without a bound copy each). */
+  owner?: any;
+  /**
+   * Unsolicited lines: called with a line that is no part of a response; returns true when the line is
+   * one it knows (handled or deliberately ignored), false for garbage.
+   */
+  urc?: (line: string) => boolean;
 }
 
 /** What an event may show of a command: a secret one (PIN, password) only as its name. */
@@ -113,7 +123,7 @@ const SG_FINAL = 2;
  * The AT command engine (after Espruino's AT.js and TinyGSM's waitResponse, without blocking): one
  * command on the wire at a time from a bounded queue, each with its own timeout; final results; two-stage
  * results waited for by prefix while later commands run; the `>` prompt; binary payloads read by length;
- * unsolicited lines routed by prefix at any point; echo ignored; over-long or unprintable lines counted
+ * unsolicited lines handed to `urc` at any point; echo ignored; over-long or unprintable lines counted
  * as garbage and skipped.
  *
  * Events: "garbage" (text), "timeout" (AtCmd: no final result, the modem may be silent), "timeout2"
@@ -142,8 +152,8 @@ export class AtEngine {
   _lf = false;
   _busy = false;
   _gen = 0;
-  _up: string[] = [];
-  _uf: Array<(line: string) => void> = [];
+  _own: any;
+  _urc: ((line: string) => boolean) | undefined;
 
   constructor(o: AtEngineOptions) {
     if (!o || !o.uart || !o.clock) throw new TypeError('AtEngine needs {uart, clock}');
@@ -155,6 +165,8 @@ export class AtEngine {
     this._maxW = o.maxWaiters || 16;
     this._maxBin = o.maxBin || 1500;
     this._grace = o.errGraceMs || 200;
+    this._own = o.owner;
+    this._urc = o.urc;
     this._onData = this._onData.bind(this);
     this._onTimeout = this._onTimeout.bind(this);
     this._onWaitTimeout = this._onWaitTimeout.bind(this);
@@ -175,12 +187,6 @@ export class AtEngine {
     this._q.push(c);
     if (!this._cur) this._next();
     return true;
-  }
-
-  /** Routes unsolicited lines that begin with `prefix` to `fn` (checked in registration order). */
-  urc(prefix: string, fn: (line: string) => void): void {
-    this._up.push(prefix);
-    this._uf.push(fn);
   }
 
   /** Commands queued, on the wire, or waiting for a second stage. */
@@ -326,14 +332,15 @@ export class AtEngine {
         return;
       }
     }
-    for (i = 0; i < this._up.length; i++) {
-      if (hasPrefix(line, this._up[i])) {
+    if (this._urc) {
+      var known = true;
+      try {
+        known = this._urc.call(this._own, line);
+      } catch (e) {
+        this.events.emit('error', e);
+      }
+      if (known) {
         this.cnt.urcs++;
-        try {
-          this._uf[i](line);
-        } catch (e) {
-          this.events.emit('error', e);
-        }
         return;
       }
     }
@@ -438,7 +445,7 @@ export class AtEngine {
 
   _done(c: AtCmd, res: number): void {
     try {
-      c.cb(res, c);
+      c.cb.call(this._own, res, c);
     } catch (e) {
       this.events.emit('error', e);
     }

@@ -59,3 +59,16 @@ export function printable(s: string): boolean {
   }
   return true;
 }
+
+/**
+ * The driver's timings: `defaults` itself when nothing is overridden (one shared object, no copy per
+ * instance on the board), else a copy with the given values over the defaults. Never written to.
+ */
+export function withDefaults<T>(defaults: T, over?: Partial<T>): T {
+  if (!over) return defaults;
+  var t: any = {};
+  var d: any = defaults;
+  var ov: any = over;
+  for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
+  return t;
+}

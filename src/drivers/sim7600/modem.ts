@@ -4,7 +4,8 @@ import { GpioPin } from '../../../hal/gpio';
 import { Log, NULL_LOG, LOG_INFO, LOG_WARN } from '../../../hal/log';
 import { Emitter } from '../../util/emitter';
 import { AtEngine, AtCmd, AT_OK, AT_CME_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
-import { atFields, atInt, csqToDbm } from './at-util';
+import { atFields, atInt, csqToDbm, hasPrefix, withDefaults } from './at-util';
+import { nameAt } from '../../util/names';
 
 /** SIM states (AT+CPIN). */
 export const SIM_UNKNOWN = 0;
@@ -13,7 +14,8 @@ export const SIM_PIN = 2;
 export const SIM_PUK = 3;
 export const SIM_ABSENT = 4;
 export const SIM_NOT_READY = 5;
-export var SIM_NAMES = ['unknown', 'ready', 'sim_pin', 'sim_puk', 'not_inserted', 'not_ready'];
+/** The SIM states' names, in SIM_* order (nameAt(SIM_STATES, st)). */
+export var SIM_STATES = 'unknown,ready,sim_pin,sim_puk,not_inserted,not_ready';
 
 /** Registration stat values of +CREG / +CGREG / +CEREG (3GPP TS 27.007). */
 export const REG_NONE = 0;
@@ -27,7 +29,10 @@ export const REG_ROAMING = 5;
 export const RK_CREG = 0;
 export const RK_CGREG = 1;
 export const RK_CEREG = 2;
-var REG_PREFIX = ['+CREG:', '+CGREG:', '+CEREG:'];
+/** The URC / answer prefix of registration kind k (RK_*). */
+function regPrefix(k: number): string {
+  return k === RK_CREG ? '+CREG:' : k === RK_CGREG ? '+CGREG:' : '+CEREG:';
+}
 
 /** Timings of the modem, all in ms. Every wait is bounded by one of these. */
 export interface ModemTimings {
@@ -113,15 +118,20 @@ export class Modem {
   _pw = PW_OFF;
   _ptm: TimerId = undefined;
   _pcb: ((ok: boolean) => void) | null = null;
+  _pco: any;
   _dl = 0;
   _seqN = 0;
   _seqBad = 0;
   _seqCb: ((ok: boolean) => void) | null = null;
+  _seqO: any;
+  /** Number of the running sequence: results of an older one are ignored. */
+  _seqId = 0;
   /** This power-on found STATUS high (no pulse): a silent modem then is hung, not absent. */
   _hot = false;
   /** A power cycle of a hung modem is under way (at most one per power-on). */
   _cyc = false;
   _cycCb: ((ok: boolean) => void) | null = null;
+  _cycO: any;
 
   constructor(o: ModemOptions) {
     if (!o || !o.uart || !o.clock || !o.pwrkey) throw new TypeError('Modem needs {uart, clock, pwrkey}');
@@ -130,46 +140,41 @@ export class Modem {
     this._pk = o.pwrkey;
     this._ka = !!o.pwrkeyActive;
     this._ps = o.status;
-    var t: any = {};
-    var d: any = DEFAULT_MODEM_TIMINGS;
-    var ov: any = o.timings || {};
-    for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
-    this._t = t;
-    this.at = new AtEngine({ uart: o.uart, clock: o.clock, log: o.log, maxLine: o.maxLine, maxQueue: o.maxQueue });
+    this._t = withDefaults(DEFAULT_MODEM_TIMINGS, o.timings);
+    // The engine calls the commands' completions (_onCpin, _onSeq, ...) and _urc as methods of this modem.
+    this.at = new AtEngine({ uart: o.uart, clock: o.clock, log: o.log, maxLine: o.maxLine, maxQueue: o.maxQueue, owner: this, urc: this._urc });
     this._pk.write(!this._ka);
+    // Bound once: the power timer's callback.
     this._onPower = this._onPower.bind(this);
-    this._onSync = this._onSync.bind(this);
-    this._onSeq = this._onSeq.bind(this);
-    this._onCpin = this._onCpin.bind(this);
-    this._onRegQ = this._onRegQ.bind(this);
-    this._onCsq = this._onCsq.bind(this);
-    this._onSimple = this._onSimple.bind(this);
-    this._onCycled = this._onCycled.bind(this);
-    var self = this;
-    this.at.urc('+CPIN:', function (l: string) {
-      self._setSim(cpinState(l));
-    });
-    for (var i = 0; i < 3; i++) this.at.urc(REG_PREFIX[i], this._regUrcFn(i));
-    this.at.urc('RDY', function () {
-      self.events.emit('boot');
-    });
-    this.at.urc('PB DONE', function () {
-      self.pbDone = true;
-    });
-    var ignore = function () {};
-    var quiet = ['SMS DONE', '+CTZV:', '*PSUTTZ', 'DST:', '+CMTI:', '+CFUN:', 'NORMAL POWER DOWN', '+CGEV:', '+CUSD:', 'RING', 'NO CARRIER'];
-    for (var j = 0; j < quiet.length; j++) this.at.urc(quiet[j], ignore);
   }
 
-  _regUrcFn(k: number): (l: string) => void {
-    var self = this;
-    return function (l: string) {
-      // A URC carries <stat> first (n=1) ; tolerate the query form (<n>,<stat>) when it has the n=1 pair shape.
-      var f = atFields(l, REG_PREFIX[k]);
-      var st = atInt(f[0]);
-      if (f.length === 2 && f[1].length === 1) st = atInt(f[1]);
-      if (st >= 0) self._setReg(k, st);
-    };
+  /**
+   * An unsolicited line (the AT engine's `urc`): records the fact and emits its event; true when the line
+   * is known (lines of no interest, such as SMS DONE or RING, are known and ignored). Code, not a table of
+   * prefixes and closures: on the board it stays in flash.
+   */
+  _urc(l: string): boolean {
+    if (hasPrefix(l, '+CPIN:')) this._setSim(cpinState(l));
+    else if (hasPrefix(l, '+CREG:')) this._regUrc(RK_CREG, l);
+    else if (hasPrefix(l, '+CGREG:')) this._regUrc(RK_CGREG, l);
+    else if (hasPrefix(l, '+CEREG:')) this._regUrc(RK_CEREG, l);
+    else if (hasPrefix(l, 'RDY')) this.events.emit('boot');
+    else if (hasPrefix(l, 'PB DONE')) this.pbDone = true;
+    else {
+      return hasPrefix(l, 'SMS DONE') || hasPrefix(l, '+CTZV:') || hasPrefix(l, '*PSUTTZ') || hasPrefix(l, 'DST:') ||
+        hasPrefix(l, '+CMTI:') || hasPrefix(l, '+CFUN:') || hasPrefix(l, 'NORMAL POWER DOWN') || hasPrefix(l, '+CGEV:') ||
+        hasPrefix(l, '+CUSD:') || hasPrefix(l, 'RING') || hasPrefix(l, 'NO CARRIER');
+    }
+    return true;
+  }
+
+  /** A registration URC of kind `k` (RK_*). */
+  _regUrc(k: number, l: string): void {
+    // A URC carries <stat> first (n=1) ; tolerate the query form (<n>,<stat>) when it has the n=1 pair shape.
+    var f = atFields(l, regPrefix(k));
+    var st = atInt(f[0]);
+    if (f.length === 2 && f[1].length === 1) st = atInt(f[1]);
+    if (st >= 0) this._setReg(k, st);
   }
 
   /** True when the modem is believed to be powered and answering. */
@@ -180,11 +185,13 @@ export class Modem {
   /**
    * Powers the modem on: a PWRKEY pulse (skipped when STATUS says it runs), then AT until OK (bounded by
    * bootMs), then ATE0, AT+CMEE=1 and the registration URCs (AT+CREG=1, AT+CGREG=1, AT+CEREG=1).
-   * `cb(false)` when it never answered (no hardware, or silent).
+   * `cb(false)` when it never answered (no hardware, or silent). Every callback of the modem is called
+   * with `this` = the optional `o` after it (so an object can pass its own methods).
    */
-  powerOn(cb: (ok: boolean) => void): void {
+  powerOn(cb: (ok: boolean) => void, o?: any): void {
     this._clk.clearTimeout(this._ptm);
     this._pcb = cb;
+    this._pco = o;
     this.sim = SIM_UNKNOWN;
     this.reg = [0, 0, 0];
     this.pbDone = false;
@@ -201,11 +208,13 @@ export class Modem {
   }
 
   /** Powers off with a long PWRKEY press, then waits for STATUS low (or offMs). Pending commands abort. */
-  powerOff(cb: (ok: boolean) => void): void {
+  powerOff(cb: (ok: boolean) => void, o?: any): void {
     this._clk.clearTimeout(this._ptm);
     var prev = this._pcb;
+    var prevO = this._pco;
     this._pcb = cb;
-    if (prev && prev !== cb) prev(false);
+    this._pco = o;
+    if (prev && (prev !== cb || prevO !== o)) prev.call(prevO, false);
     this.at.flush(AT_ABORTED);
     if (this._ps && !this._ps.read()) {
       this._power(PW_SETTLE);
@@ -218,9 +227,10 @@ export class Modem {
   }
 
   /** Re-synchronises a modem believed on, without a PWRKEY pulse: AT until OK (syncMs), then the init commands. */
-  resync(cb: (ok: boolean) => void): void {
+  resync(cb: (ok: boolean) => void, o?: any): void {
     this._clk.clearTimeout(this._ptm);
     this._pcb = cb;
+    this._pco = o;
     this._dl = this._clk.now() + this._t.syncMs;
     this._pw = PW_SYNC;
     this._sync();
@@ -230,7 +240,7 @@ export class Modem {
   _onCycled(): void {
     var cb = this._cycCb;
     this._cycCb = null;
-    if (cb) this.powerOn(cb);
+    if (cb) this.powerOn(cb, this._cycO);
   }
 
   /**
@@ -299,7 +309,7 @@ export class Modem {
       this._power(PW_OFF);
       var cb = this._pcb;
       this._pcb = null;
-      if (cb) cb(true);
+      if (cb) cb.call(this._pco, true);
     }
   }
 
@@ -313,7 +323,7 @@ export class Modem {
     if (res === AT_OK) {
       this._power(PW_INIT);
       // ATE0 (echo off), AT+CMEE=1 (numeric +CME ERROR), AT+CREG=1 / AT+CGREG=1 / AT+CEREG=1 (stat URCs).
-      this.seq(['ATE0', 'AT+CMEE=1', 'AT+CREG=1', 'AT+CGREG=1', 'AT+CEREG=1'], this._t.cmdMs, this._onInitDone.bind(this));
+      this.seq(['ATE0', 'AT+CMEE=1', 'AT+CREG=1', 'AT+CGREG=1', 'AT+CEREG=1'], this._t.cmdMs, this._onInitDone, this);
       return;
     }
     if (this._clk.now() >= this._dl) this._powerDone(false);
@@ -334,52 +344,55 @@ export class Modem {
       // STATUS low, then a normal power-on) before reporting it silent.
       this._cyc = true;
       this._cycCb = this._pcb;
+      this._cycO = this._pco;
       this._pcb = null;
       this._log.log(LOG_WARN, 'modem', 'on but silent: power cycle');
-      this.powerOff(this._onCycled);
+      this.powerOff(this._onCycled, this);
       return;
     }
     this._cyc = false;
     this._power(ok ? PW_ON : PW_OFF);
     var cb = this._pcb;
     this._pcb = null;
-    if (cb) cb(ok);
+    if (cb) cb.call(this._pco, ok);
   }
 
   /**
    * Runs simple commands in order; `cb(ok)` after the last, ok when none failed. One sequence at a time
    * (a new one replaces the callback of the old).
    */
-  seq(cmds: string[], t: number, cb: (ok: boolean) => void): void {
+  seq(cmds: string[], t: number, cb: (ok: boolean) => void, o?: any): void {
     this._seqN = cmds.length;
     this._seqBad = 0;
     this._seqCb = cb;
+    this._seqO = o;
+    var id = ++this._seqId;
     for (var i = 0; i < cmds.length; i++) {
       var c = cmds[i];
       var sec = c.indexOf('AT+CPIN=') === 0 || c.indexOf('AT+CGAUTH=') === 0;
-      if (!this.at.send({ c: c, t: t, s: sec, cb: this._onSeq, x: cb })) {
+      if (!this.at.send({ c: c, t: t, s: sec, cb: this._onSeq, x: id })) {
         this._seqBad++;
         this._seqN--;
       }
     }
     if (this._seqN <= 0) {
       this._seqCb = null;
-      cb(false);
+      cb.call(o, false);
     }
   }
 
   _onSeq(res: number, r: AtCmd): void {
-    if (r.x !== this._seqCb) return;
+    if (r.x !== this._seqId || !this._seqCb) return;
     if (res !== AT_OK) this._seqBad++;
     if (--this._seqN > 0) return;
-    var cb = this._seqCb!;
+    var cb = this._seqCb;
     this._seqCb = null;
-    cb(this._seqBad === 0);
+    cb.call(this._seqO, this._seqBad === 0);
   }
 
   /** AT+CPIN? — reads the SIM state; `cb(SIM_*)`. */
-  readSim(cb: (state: number) => void): void {
-    if (!this.at.send({ c: 'AT+CPIN?', t: this._t.cmdMs, p: '+CPIN:', cb: this._onCpin, y: cb })) cb(SIM_UNKNOWN);
+  readSim(cb: (state: number) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+CPIN?', t: this._t.cmdMs, p: '+CPIN:', cb: this._onCpin, y: cb, o: o })) cb.call(o, SIM_UNKNOWN);
   }
 
   _onCpin(res: number, r: AtCmd): void {
@@ -388,41 +401,41 @@ export class Modem {
     // +CME ERROR 10 = SIM not inserted, 13 = SIM failure, 14 = SIM busy (27.007 §9.2).
     else if (res === AT_CME_ERROR) st = r.e === '10' || r.e === '13' ? SIM_ABSENT : r.e === '14' ? SIM_NOT_READY : SIM_UNKNOWN;
     if (res !== AT_ABORTED && st !== SIM_UNKNOWN) this._setSim(st);
-    r.y(st);
+    r.y.call(r.o, st);
   }
 
   /** AT+CPIN="<pin>" — enters the PIN (never logged); `cb(ok)`. +CPIN: READY follows as a URC. */
-  enterPin(pin: string, cb: (ok: boolean) => void): void {
-    if (!this.at.send({ c: 'AT+CPIN="' + pin + '"', t: this._t.cmdMs, s: true, cb: this._onSimple, y: cb })) cb(false);
+  enterPin(pin: string, cb: (ok: boolean) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+CPIN="' + pin + '"', t: this._t.cmdMs, s: true, cb: this._onSimple, y: cb, o: o })) cb.call(o, false);
   }
 
   _onSimple(res: number, r: AtCmd): void {
-    r.y(res === AT_OK);
+    r.y.call(r.o, res === AT_OK);
   }
 
   /** AT+CFUN=<n> — 0 radio off (minimum functionality), 1 full functionality; `cb(ok)`. */
-  cfun(n: number, cb: (ok: boolean) => void): void {
+  cfun(n: number, cb: (ok: boolean) => void, o?: any): void {
     if (n === 0) this.reg = [0, 0, 0];
-    if (!this.at.send({ c: 'AT+CFUN=' + n, t: this._t.cfunMs, cb: this._onSimple, y: cb })) cb(false);
+    if (!this.at.send({ c: 'AT+CFUN=' + n, t: this._t.cfunMs, cb: this._onSimple, y: cb, o: o })) cb.call(o, false);
   }
 
   /** AT+CEREG? / AT+CGREG? / AT+CREG? — queries registration; `cb(regStat())` after the last. */
-  readReg(cb: (stat: number) => void): void {
+  readReg(cb: (stat: number) => void, o?: any): void {
     var ok = true;
     for (var k = 2; k >= 0 && ok; k--) {
-      var q = REG_PREFIX[k].substr(0, REG_PREFIX[k].length - 1);
-      ok = this.at.send({ c: 'AT' + q + '?', t: this._t.cmdMs, p: REG_PREFIX[k], cb: this._onRegQ, x: k, y: k === 0 ? cb : null });
+      var p = regPrefix(k);
+      ok = this.at.send({ c: 'AT' + p.substr(0, p.length - 1) + '?', t: this._t.cmdMs, p: p, cb: this._onRegQ, x: k, y: k === 0 ? cb : null, o: o });
     }
-    if (!ok) cb(this.regStat());
+    if (!ok) cb.call(o, this.regStat());
   }
 
   _onRegQ(res: number, r: AtCmd): void {
     if (res === AT_OK && r.l) {
-      var f = atFields(r.l[r.l.length - 1], REG_PREFIX[r.x]);
+      var f = atFields(r.l[r.l.length - 1], regPrefix(r.x));
       var st = atInt(f.length > 1 ? f[1] : f[0]);
       if (st >= 0) this._setReg(r.x, st);
     }
-    if (r.y) r.y(res === AT_TIMEOUT ? -1 : this.regStat());
+    if (r.y) r.y.call(r.o, res === AT_TIMEOUT ? -1 : this.regStat());
   }
 
   /**
@@ -440,8 +453,8 @@ export class Modem {
   }
 
   /** AT+CSQ — signal quality; `cb(rssi)` (99 unknown). */
-  readCsq(cb: (rssi: number) => void): void {
-    if (!this.at.send({ c: 'AT+CSQ', t: this._t.cmdMs, p: '+CSQ:', cb: this._onCsq, y: cb })) cb(99);
+  readCsq(cb: (rssi: number) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+CSQ', t: this._t.cmdMs, p: '+CSQ:', cb: this._onCsq, y: cb, o: o })) cb.call(o, 99);
   }
 
   _onCsq(res: number, r: AtCmd): void {
@@ -449,7 +462,7 @@ export class Modem {
       var v = atInt(atFields(r.l[0], '+CSQ:')[0]);
       if (v >= 0) this.rssi = v;
     }
-    r.y(this.rssi);
+    r.y.call(r.o, this.rssi);
   }
 
   /** Last signal in dBm, undefined when unknown. */
@@ -460,7 +473,7 @@ export class Modem {
   _setSim(st: number): void {
     if (st === this.sim) return;
     this.sim = st;
-    this._log.log(LOG_INFO, 'cell', 'SIM ' + SIM_NAMES[st]);
+    this._log.log(LOG_INFO, 'cell', 'SIM ' + nameAt(SIM_STATES, st));
     this.events.emit('sim', st);
   }
 

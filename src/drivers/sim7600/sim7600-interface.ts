@@ -8,6 +8,7 @@ import {
   E_OK, E_TIMEOUT, E_NETDOWN, E_DEVICE, E_RESET,
 } from '../../net/types';
 import { isIpv4 } from '../../net/ip';
+import { withDefaults } from './at-util';
 import { AtCounters } from './at-engine';
 import { SIM_READY, SIM_PIN, SIM_PUK, SIM_ABSENT, REG_HOME, REG_ROAMING, REG_DENIED } from './modem';
 import { Sim7600, Sim7600Options, SIM7600_LINKS, SIM7600_CHUNK, SIM7600_SSL_SESSIONS } from './sim7600';
@@ -15,6 +16,7 @@ import {
   CellSocket, CellSocketHost, SK_OPENING, SK_CLOSING, SK_CLOSED,
   OP_NONE, OP_OPEN, OP_READ, OP_SEND, OP_CLOSE, OP_DNS, PC_NONE,
 } from './cell-socket';
+import { nameAt } from '../../util/names';
 
 /** Interface-level timings, ms. */
 export interface CellTimings {
@@ -49,7 +51,8 @@ export const RUNG_SOCKET = 0;
 export const RUNG_PDP = 1;
 export const RUNG_RADIO = 2;
 export const RUNG_POWER = 3;
-export var RUNG_NAMES = ['socket', 'pdp', 'radio', 'power'];
+/** The rungs' names, in RUNG_* order (nameAt(RUNGS, rung)). */
+export var RUNGS = 'socket,pdp,radio,power';
 /** Default time budget per rung (socket, PDP re-open, CFUN 0/1, power cycle), ms. */
 export var DEFAULT_RUNG_BUDGETS = [15000, 90000, 90000, 150000];
 
@@ -159,56 +162,26 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._user = o.user || '';
     this._pw = o.password || '';
     this._pin = o.pin || '';
-    var t: any = {};
-    var d: any = DEFAULT_CELL_TIMINGS;
-    var ov: any = o.cellTimings || {};
-    for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
-    this._ct = t;
+    this._ct = withDefaults(DEFAULT_CELL_TIMINGS, o.cellTimings);
     this._bud = o.rungBudgetsMs && o.rungBudgetsMs.length === 4 ? o.rungBudgetsMs : DEFAULT_RUNG_BUDGETS;
     this._txMax = o.txBufMax || 4096;
     this._retries = o.sendRetries === undefined ? 1 : o.sendRetries;
     for (var i = 0; i < SIM7600_LINKS + SIM7600_SSL_SESSIONS; i++) this._socks.push(null);
     this._lport = 40000 + Math.floor(o.clock.now()) % 1000;
-    // Bound once: these are handed to the modem and timers.
-    this._onPowerOn = this._onPowerOn.bind(this);
-    this._onSim = this._onSim.bind(this);
-    this._onPin = this._onPin.bind(this);
-    this._simPoll = this._simPoll.bind(this);
-    this._onOk = this._onOk.bind(this);
-    this._onReg = this._onReg.bind(this);
-    this._regPoll = this._regPoll.bind(this);
-    this._onNetOpen = this._onNetOpen.bind(this);
-    this._onIp = this._onIp.bind(this);
-    this._onVerify = this._onVerify.bind(this);
-    this._onCsq = this._onCsq.bind(this);
-    this._onInfo = this._onInfo.bind(this);
+    // The modem's callbacks and events get this interface as their receiver (`this`); only the timers'
+    // callbacks are bound copies.
+    this._onPoll = this._onPoll.bind(this);
     this._onBudget = this._onBudget.bind(this);
     this._onHealth = this._onHealth.bind(this);
-    this._onHealthQ = this._onHealthQ.bind(this);
-    this._onSockOpen = this._onSockOpen.bind(this);
-    this._onSockRead = this._onSockRead.bind(this);
-    this._onSockSent = this._onSockSent.bind(this);
-    this._onSockClosed = this._onSockClosed.bind(this);
-    this._onSockDns = this._onSockDns.bind(this);
-    this._onResolve = this._onResolve.bind(this);
-    this._onRx = this._onRx.bind(this);
-    this._onIpClose = this._onIpClose.bind(this);
-    this._onNetLost = this._onNetLost.bind(this);
-    this._onSimEv = this._onSimEv.bind(this);
-    this._onRegEv = this._onRegEv.bind(this);
-    this._onLateOpen = this._onLateOpen.bind(this);
-    this._onAtTimeout = this._onAtTimeout.bind(this);
-    this._onCipError = this._onCipError.bind(this);
-    this._noop = this._noop.bind(this);
     var ev = this.modem.events;
-    ev.on('rx', this._onRx);
-    ev.on('ipclose', this._onIpClose);
-    ev.on('netlost', this._onNetLost);
-    ev.on('sim', this._onSimEv);
-    ev.on('reg', this._onRegEv);
-    ev.on('lateopen', this._onLateOpen);
-    ev.on('ciperror', this._onCipError);
-    this.modem.at.events.on('timeout', this._onAtTimeout);
+    ev.on('rx', this._onRx, this);
+    ev.on('ipclose', this._onIpClose, this);
+    ev.on('netlost', this._onNetLost, this);
+    ev.on('sim', this._onSimEv, this);
+    ev.on('reg', this._onRegEv, this);
+    ev.on('lateopen', this._onLateOpen, this);
+    ev.on('ciperror', this._onCipError, this);
+    this.modem.at.events.on('timeout', this._onAtTimeout, this);
   }
 
   /** DESIGN.md §4: cellular is configured when its SIM is ready. */
@@ -291,8 +264,8 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._socks[l] = s;
     s.op = OP_OPEN;
     var w = opts.timeoutMs || this._ct.connectMs;
-    if (t) this.modem.sslOpen(l - SIM7600_LINKS, opts.host, opts.port, w, s, this._onSockOpen);
-    else this.modem.open(l, false, opts.host, opts.port, 0, w, s, this._onSockOpen);
+    if (t) this.modem.sslOpen(l - SIM7600_LINKS, opts.host, opts.port, w, s, this._onSockOpen, this);
+    else this.modem.open(l, false, opts.host, opts.port, 0, w, s, this._onSockOpen, this);
     return s;
   }
 
@@ -310,7 +283,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     }
     this._socks[l] = s;
     s.op = OP_OPEN;
-    this.modem.open(l, true, '', 0, s.lp, this._ct.connectMs, s, this._onSockOpen);
+    this.modem.open(l, true, '', 0, s.lp, this._ct.connectMs, s, this._onSockOpen, this);
     return s;
   }
 
@@ -319,11 +292,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (typeof host !== 'string' || !host || typeof cb !== 'function') throw new TypeError('resolve needs (host, cb)');
     if (isIpv4(host)) return cb(E_OK, host);
     if (this._st !== IF_READY) return cb(E_NETDOWN, '');
-    this.modem.dns(host, cb, this._onResolve);
-  }
-
-  _onResolve(cb: any, err: number, n: number, ip?: string): void {
-    cb(err, err === E_OK ? ip : '');
+    this.modem.dns(host, cb, resolved);
   }
 
   // ---- the sequencer: one step at a time, every step bounded ----
@@ -357,49 +326,49 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._wait = st;
     switch (st) {
       case ST_POWER_ON:
-        if (m.isOn()) m.resync(this._onPowerOn);
-        else m.powerOn(this._onPowerOn);
+        if (m.isOn()) m.resync(this._onPowerOn, this);
+        else m.powerOn(this._onPowerOn, this);
         break;
       case ST_SIM:
         this._dl = m._clk.now() + this._ct.simMs;
         this._pinTried = false;
-        m.readSim(this._onSim);
+        m.readSim(this._onSim, this);
         break;
       case ST_CFUN0:
         // AT+CFUN=0: radio off (links and PDP drop with it).
-        m.cfun(0, this._onOk);
+        m.cfun(0, this._onOk, this);
         break;
       case ST_CFUN1:
-        m.cfun(1, this._onOk);
+        m.cfun(1, this._onOk, this);
         break;
       case ST_REG:
         this._dl = m._clk.now() + this._ct.regMs;
-        m.readReg(this._onReg);
+        m.readReg(this._onReg, this);
         break;
       case ST_NETCLOSE:
-        m.netClose(this._onOk);
+        m.netClose(this._onOk, this);
         break;
       case ST_PDP_CFG:
-        m.pdpConfig(this._apn, this._user, this._pw, this._onOk);
+        m.pdpConfig(this._apn, this._user, this._pw, this._onOk, this);
         break;
       case ST_NETOPEN:
-        m.netOpen(this._onNetOpen);
+        m.netOpen(this._onNetOpen, this);
         break;
       case ST_RXMODE:
         // AT+CIPRXGET=1: manual receive (data waits in the modem; +CIPRXGET: 1,<link> announces it).
-        m.seq(['AT+CIPRXGET=1'], m._t.cmdMs, this._onOk);
+        m.seq(['AT+CIPRXGET=1'], m._t.cmdMs, this._onOk, this);
         break;
       case ST_IPADDR:
-        m.ipAddr(this._onIp);
+        m.ipAddr(this._onIp, this);
         break;
       case ST_VERIFY:
-        m.netQuery(this._onVerify);
+        m.netQuery(this._onVerify, this);
         break;
       case ST_POWER_OFF:
-        m.powerOff(this._onOk);
+        m.powerOff(this._onOk, this);
         break;
       case ST_INFO:
-        m.readCsq(this._onCsq);
+        m.readCsq(this._onCsq, this);
         break;
     }
   }
@@ -418,7 +387,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     else if (k === K_RECOVER) {
       this._okAt = this._clk().now();
       this._okRung = this._rung;
-      this._log.log(LOG_INFO, this.id, 'recovered at rung ' + RUNG_NAMES[this._rung]);
+      this._log.log(LOG_INFO, this.id, 'recovered at rung ' + nameAt(RUNGS, this._rung));
       this.events.emit('recovery', this._rung, 'ok');
       this._ready();
     } else if (k === K_DISC) {
@@ -489,22 +458,24 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (st === SIM_PIN) {
       if (!this._pin || this._pinTried) return this._stepFail(R_NO_SIM);
       this._pinTried = true;
-      this.modem.enterPin(this._pin, this._onPin);
+      this.modem.enterPin(this._pin, this._onPin, this);
       return;
     }
     if (this._clk().now() >= this._dl) return this._stepFail(R_NO_SIM);
-    this._stm = this._clk().setTimeout(this._simPoll, this._ct.simPollMs);
+    this._stm = this._clk().setTimeout(this._onPoll, this._ct.simPollMs);
   }
 
   _onPin(ok: boolean): void {
     if (this._wait !== ST_SIM) return;
     if (!ok) return this._stepFail(R_NO_SIM);
-    this._stm = this._clk().setTimeout(this._simPoll, this._ct.simPollMs);
+    this._stm = this._clk().setTimeout(this._onPoll, this._ct.simPollMs);
   }
 
-  _simPoll(): void {
+  /** The step timer: the SIM and registration steps ask again. */
+  _onPoll(): void {
     this._stm = undefined;
-    if (this._wait === ST_SIM) this.modem.readSim(this._onSim);
+    if (this._wait === ST_SIM) this.modem.readSim(this._onSim, this);
+    else if (this._wait === ST_REG) this.modem.readReg(this._onReg, this);
   }
 
   _onOk(ok: boolean): void {
@@ -520,12 +491,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (stat === REG_DENIED) return this._stepFail(R_REGISTRATION_DENIED);
     if (this._clk().now() >= this._dl) return this._stepFail(R_NO_REGISTRATION);
     this._clk().clearTimeout(this._stm);
-    this._stm = this._clk().setTimeout(this._regPoll, this._ct.regPollMs);
-  }
-
-  _regPoll(): void {
-    this._stm = undefined;
-    if (this._wait === ST_REG) this.modem.readReg(this._onReg);
+    this._stm = this._clk().setTimeout(this._onPoll, this._ct.regPollMs);
   }
 
   _onNetOpen(err: number): void {
@@ -550,7 +516,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
 
   _onCsq(): void {
     if (this._wait !== ST_INFO) return;
-    this.modem.readInfo(this._onInfo);
+    this.modem.readInfo(this._onInfo, this);
   }
 
   _onInfo(): void {
@@ -577,7 +543,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._rung = rung;
     this._seq = SEQ_RUNG[rung];
     this._si = 0;
-    this._log.log(LOG_WARN, this.id, 'recovery rung ' + RUNG_NAMES[rung]);
+    this._log.log(LOG_WARN, this.id, 'recovery rung ' + nameAt(RUNGS, rung));
     this.events.emit('recovery', rung, 'start');
     this._btm = this._clk().setTimeout(this._onBudget, this._bud[rung]);
     this._run();
@@ -606,15 +572,13 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
 
   _onHealth(): void {
     if (this._st !== IF_READY || this._kind !== K_NONE) return;
-    this.modem.netQuery(this._onHealthQ);
-    this.modem.readCsq(this._noop);
+    this.modem.netQuery(this._onHealthQ, this);
+    this.modem.readCsq(noop);
   }
 
   _onHealthQ(open: number): void {
     if (open === 0 && this._st === IF_READY && this._kind === K_NONE) this._onNetLost();
   }
-
-  _noop(): void {}
 
   _onAtTimeout(): void {
     if (this._st === IF_READY && this._kind === K_NONE) this._fault('AT timeout');
@@ -658,7 +622,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
 
   _onLateOpen(l: number, err: number): void {
     var s = this._socks[l];
-    if (err === 0 && l >= 0 && l < this._socks.length && (!s || s.op !== OP_OPEN)) this._closeLink(l, null, this._noop);
+    if (err === 0 && l >= 0 && l < this._socks.length && (!s || s.op !== OP_OPEN)) this._closeLink(l, null, noop);
   }
 
   // ---- sockets ----
@@ -673,8 +637,8 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
 
   /** Closes link `l` on the modem: AT+CIPCLOSE, or AT+CCHCLOSE for an SSL session. */
   _closeLink(l: number, ctx: any, cb: (ctx: any, err: number, n: number) => void): void {
-    if (l >= SIM7600_LINKS) this.modem.sslClose(l - SIM7600_LINKS, ctx, cb);
-    else this.modem.close(l, ctx, cb);
+    if (l >= SIM7600_LINKS) this.modem.sslClose(l - SIM7600_LINKS, ctx, cb, this);
+    else this.modem.close(l, ctx, cb, this);
   }
 
   /** Ends every socket with `err` and frees every link (the modem's links are gone or going). */
@@ -711,8 +675,8 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (s.rxp) {
       s.rxp = false;
       s.op = OP_READ;
-      if (s.t) m.sslRead(s.l - SIM7600_LINKS, SIM7600_CHUNK, s, this._onSockRead);
-      else m.read(s.l, SIM7600_CHUNK, s, this._onSockRead);
+      if (s.t) m.sslRead(s.l - SIM7600_LINKS, SIM7600_CHUNK, s, this._onSockRead, this);
+      else m.read(s.l, SIM7600_CHUNK, s, this._onSockRead, this);
       return;
     }
     if (s.pc !== PC_NONE) {
@@ -723,8 +687,8 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (!s.u && s.tx.length) {
       s.op = OP_SEND;
       var chunk = s.tx.length > SIM7600_CHUNK ? s.tx.substr(0, SIM7600_CHUNK) : s.tx;
-      if (s.t) m.sslSend(s.l - SIM7600_LINKS, chunk, s, this._onSockSent);
-      else m.send(s.l, chunk, '', 0, s, this._onSockSent);
+      if (s.t) m.sslSend(s.l - SIM7600_LINKS, chunk, s, this._onSockSent, this);
+      else m.send(s.l, chunk, '', 0, s, this._onSockSent, this);
       return;
     }
     if (s.u && s.dq.length) {
@@ -732,10 +696,10 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
       var ip = isIpv4(host) ? host : this._dns[host];
       if (ip) {
         s.op = OP_SEND;
-        m.send(s.l, s.dq[0], ip, s.dq[2], s, this._onSockSent);
+        m.send(s.l, s.dq[0], ip, s.dq[2], s, this._onSockSent, this);
       } else {
         s.op = OP_DNS;
-        m.dns(host, s, this._onSockDns);
+        m.dns(host, s, this._onSockDns, this);
       }
       return;
     }
@@ -848,4 +812,11 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (s.op === OP_OPEN || s.op === OP_CLOSE) return;
     this._kick(s);
   }
+}
+
+function noop(): void {}
+
+/** Completion of resolve(): the modem's answer to the caller's callback (its context). */
+function resolved(cb: any, err: number, n: number, ip?: string): void {
+  cb(err, err === E_OK ? ip : '');
 }

@@ -1,5 +1,5 @@
 import { AtCmd, AT_OK, AT_IP_ERROR, AT_CIP_ERROR, AT_TIMEOUT, AT_ABORTED } from './at-engine';
-import { atFields, atInt } from './at-util';
+import { atFields, atInt, hasPrefix, withDefaults } from './at-util';
 import { Modem, ModemOptions } from './modem';
 import { E_OK, E_REFUSED, E_TIMEOUT, E_RESET, E_NETDOWN, E_DNS, E_NO_SOCKET, E_INVALID, E_DEVICE } from '../../net/types';
 
@@ -76,8 +76,16 @@ function atErr(res: number): number {
   return res === AT_TIMEOUT ? E_TIMEOUT : res === AT_ABORTED ? E_NETDOWN : E_DEVICE;
 }
 
-/** A socket-level callback: (ctx, E_* error, a number, and for reads the data and the UDP peer). */
+/**
+ * A socket-level callback: (ctx, E_* error, a number, and for reads the data and the UDP peer), called with
+ * `this` = the optional receiver given after it (as for every callback of the modem).
+ */
 export type LinkCb = (ctx: any, err: number, n: number, data?: string, ip?: string, port?: number) => void;
+
+/** Completes a link operation: the caller's LinkCb (`y`) on its receiver (`o`) with its context (`x`). */
+function linkDone(r: AtCmd, err: number, n: number, data?: string, ip?: string, port?: number): void {
+  r.y.call(r.o, r.x, err, n, data, ip, port);
+}
 
 /**
  * The SIM7600's differences from the 3GPP base: the CIP TCP/IP command set (AT+NETOPEN, AT+CIPOPEN,
@@ -99,77 +107,52 @@ export class Sim7600 extends Modem {
 
   constructor(o: Sim7600Options) {
     super(o);
-    var t: any = {};
-    var d: any = DEFAULT_SIM7600_TIMINGS;
-    var ov: any = o.simTimings || {};
-    for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
-    this._st = t;
+    this._st = withDefaults(DEFAULT_SIM7600_TIMINGS, o.simTimings);
     this._auth = o.authType || 1;
-    this._onNetOpen = this._onNetOpen.bind(this);
-    this._onNetClose = this._onNetClose.bind(this);
-    this._onNetQ = this._onNetQ.bind(this);
-    this._onIp = this._onIp.bind(this);
-    this._onDns = this._onDns.bind(this);
-    this._onOpen = this._onOpen.bind(this);
-    this._onSend = this._onSend.bind(this);
-    this._onRead = this._onRead.bind(this);
-    this._onClose = this._onClose.bind(this);
-    this._onInfo = this._onInfo.bind(this);
-    this._onSslOpen = this._onSslOpen.bind(this);
-    this._onSslSend = this._onSslSend.bind(this);
-    this._onSslRead = this._onSslRead.bind(this);
+  }
+
+  /** Unsolicited lines of the CIP and CCH command sets, after the 3GPP ones (Modem._urc). */
+  _urc(l: string): boolean {
+    if (super._urc(l)) return true;
     var ev = this.events;
-    this.at.urc('+CIPRXGET: 1,', function (l: string) {
-      var n = atInt(atFields(l, '+CIPRXGET: 1,')[0]);
+    var f: string[];
+    var n: number;
+    if (hasPrefix(l, '+CIPRXGET: 1,')) {
+      n = atInt(atFields(l, '+CIPRXGET: 1,')[0]);
       if (n >= 0 && n < SIM7600_LINKS) ev.emit('rx', n);
-    });
-    this.at.urc('+IPCLOSE:', function (l: string) {
-      var f = atFields(l, '+IPCLOSE:');
+    } else if (hasPrefix(l, '+IPCLOSE:')) {
+      f = atFields(l, '+IPCLOSE:');
       ev.emit('ipclose', atInt(f[0]), atInt(f[1]));
-    });
-    this.at.urc('+CIPCLOSE:', function (l: string) {
-      var f = atFields(l, '+CIPCLOSE:');
+    } else if (hasPrefix(l, '+CIPCLOSE:')) {
+      f = atFields(l, '+CIPCLOSE:');
       if (f.length === 2) ev.emit('ipclose', atInt(f[0]), -1);
-    });
-    this.at.urc('+CIPEVENT:', function () {
-      ev.emit('netlost');
-    });
-    this.at.urc('+CIPERROR:', function (l: string) {
-      ev.emit('ciperror', atInt(atFields(l, '+CIPERROR:')[0]));
-    });
-    this.at.urc('+CIPOPEN:', function (l: string) {
-      var f = atFields(l, '+CIPOPEN:');
+    } else if (hasPrefix(l, '+CIPEVENT:')) ev.emit('netlost');
+    else if (hasPrefix(l, '+CIPERROR:')) ev.emit('ciperror', atInt(atFields(l, '+CIPERROR:')[0]));
+    else if (hasPrefix(l, '+CIPOPEN:')) {
+      f = atFields(l, '+CIPOPEN:');
       ev.emit('lateopen', atInt(f[0]), atInt(f[1]));
-    });
+    }
     // SSL (CCH) URCs: data waiting (manual receive), the peer closed, a session closed by the modem.
-    this.at.urc('+CCHEVENT:', function (l: string) {
-      var f = atFields(l, '+CCHEVENT:');
-      var n = atInt(f[0]);
+    else if (hasPrefix(l, '+CCHEVENT:')) {
+      f = atFields(l, '+CCHEVENT:');
+      n = atInt(f[0]);
       if (n >= 0 && n < SIM7600_SSL_SESSIONS && f[1] === 'RECV EVENT') ev.emit('rx', SIM7600_LINKS + n);
-    });
-    var peer = function (l: string) {
-      var n = atInt(atFields(l.substr(l.indexOf(':') + 1), '')[0]);
+    } else if (hasPrefix(l, '+CCH_PEER_CLOSED:') || hasPrefix(l, '+CCH_RECV_CLOSED:')) {
+      n = atInt(atFields(l.substr(l.indexOf(':') + 1), '')[0]);
       if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('ipclose', SIM7600_LINKS + n, 1);
-    };
-    this.at.urc('+CCH_PEER_CLOSED:', peer);
-    this.at.urc('+CCH_RECV_CLOSED:', peer);
-    this.at.urc('+CCHCLOSE:', function (l: string) {
-      var n = atInt(atFields(l, '+CCHCLOSE:')[0]);
+    } else if (hasPrefix(l, '+CCHCLOSE:')) {
+      n = atInt(atFields(l, '+CCHCLOSE:')[0]);
       if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('ipclose', SIM7600_LINKS + n, -1);
-    });
-    this.at.urc('+CCHOPEN:', function (l: string) {
-      var f = atFields(l, '+CCHOPEN:');
-      var n = atInt(f[0]);
+    } else if (hasPrefix(l, '+CCHOPEN:')) {
+      f = atFields(l, '+CCHOPEN:');
+      n = atInt(f[0]);
       if (n >= 0 && n < SIM7600_SSL_SESSIONS) ev.emit('lateopen', SIM7600_LINKS + n, atInt(f[1]));
-    });
-    var ignore = function () {};
-    this.at.urc('+NETOPEN:', ignore);
-    this.at.urc('+NETCLOSE:', ignore);
-    this.at.urc('+CIPSEND:', ignore);
-    this.at.urc('+CCHRECV:', ignore);
-    this.at.urc('+CCHSEND:', ignore);
-    this.at.urc('+CCHSTART:', ignore);
-    this.at.urc('+CCHSTOP:', ignore);
+    } else {
+      // Second-stage lines after their wait ended: known, nothing to do.
+      return hasPrefix(l, '+NETOPEN:') || hasPrefix(l, '+NETCLOSE:') || hasPrefix(l, '+CIPSEND:') || hasPrefix(l, '+CCHRECV:') ||
+        hasPrefix(l, '+CCHSEND:') || hasPrefix(l, '+CCHSTART:') || hasPrefix(l, '+CCHSTOP:');
+    }
+    return true;
   }
 
   // ---- SSL: the CCH command set (TLS done by the modem) ----
@@ -180,32 +163,32 @@ export class Sim7600 extends Modem {
    * ignored), then AT+CCHOPEN=<n>,"<host>",<port>,2 (client type 2 = SSL/TLS), waiting `waitMs` for
    * +CCHOPEN: <n>,<err> (the TCP connect and the handshake). `cb(ctx, E_*)`.
    */
-  sslOpen(n: number, host: string, port: number, waitMs: number, ctx: any, cb: LinkCb): void {
+  sslOpen(n: number, host: string, port: number, waitMs: number, ctx: any, cb: LinkCb, o?: any): void {
     var t = this._t.cmdMs;
     this.at.send({ c: 'AT+CCHSET=1,1', t: t, cb: ignoreAt });
     this.at.send({ c: 'AT+CCHSTART', t: t, u: '+CCHSTART:', w: this._st.netOpenMs, cb: ignoreAt });
-    if (!this.at.send({ c: 'AT+CCHOPEN=' + n + ',"' + host + '",' + port + ',2', t: t, u: '+CCHOPEN: ' + n + ',', w: waitMs, cb: this._onSslOpen, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+    if (!this.at.send({ c: 'AT+CCHOPEN=' + n + ',"' + host + '",' + port + ',2', t: t, u: '+CCHOPEN: ' + n + ',', w: waitMs, cb: this._onSslOpen, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   _onSslOpen(res: number, r: AtCmd): void {
-    if (r.f) r.y(r.x, cchError(atInt(atFields(r.f, '+CCHOPEN:')[1])), 0);
-    else r.y(r.x, atErr(res), 0);
+    if (r.f) linkDone(r, cchError(atInt(atFields(r.f, '+CCHOPEN:')[1])), 0);
+    else linkDone(r, atErr(res), 0);
   }
 
   /**
    * AT+CCHSEND=<n>,<len> — sends ≤ 1500 bytes after the `>` prompt (the modem encrypts), then waits for
    * +CCHSEND: <n>,<err>. `cb(ctx, E_*, bytes sent)`.
    */
-  sslSend(n: number, data: string, ctx: any, cb: LinkCb): void {
-    if (!this.at.send({ c: 'AT+CCHSEND=' + n + ',' + data.length, t: this._t.cmdMs, d: data, u: '+CCHSEND: ' + n + ',', w: this._st.sendMs, cb: this._onSslSend, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  sslSend(n: number, data: string, ctx: any, cb: LinkCb, o?: any): void {
+    if (!this.at.send({ c: 'AT+CCHSEND=' + n + ',' + data.length, t: this._t.cmdMs, d: data, u: '+CCHSEND: ' + n + ',', w: this._st.sendMs, cb: this._onSslSend, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   _onSslSend(res: number, r: AtCmd): void {
     if (res === AT_OK && r.f) {
       var e = atInt(atFields(r.f, '+CCHSEND:')[1]);
-      if (e === 0) r.y(r.x, E_OK, r.d!.length);
-      else r.y(r.x, cchError(e) === E_DEVICE ? E_RESET : cchError(e), 0);
-    } else r.y(r.x, atErr(res), 0);
+      if (e === 0) linkDone(r, E_OK, r.d!.length);
+      else linkDone(r, cchError(e) === E_DEVICE ? E_RESET : cchError(e), 0);
+    } else linkDone(r, atErr(res), 0);
   }
 
   /**
@@ -213,110 +196,110 @@ export class Sim7600 extends Modem {
    * (read by length), then +CCHRECV: <n>,<err> and OK. More data left is announced by another
    * +CCHEVENT: <n>,RECV EVENT. `cb(ctx, E_*, 0, data)`.
    */
-  sslRead(n: number, max: number, ctx: any, cb: LinkCb): void {
-    if (!this.at.send({ c: 'AT+CCHRECV=' + n + ',' + max, t: this._t.cmdMs, p: '+CCHRECV: DATA,', n: 1, cb: this._onSslRead, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  sslRead(n: number, max: number, ctx: any, cb: LinkCb, o?: any): void {
+    if (!this.at.send({ c: 'AT+CCHRECV=' + n + ',' + max, t: this._t.cmdMs, p: '+CCHRECV: DATA,', n: 1, cb: this._onSslRead, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   _onSslRead(res: number, r: AtCmd): void {
-    if (res === AT_OK) r.y(r.x, E_OK, 0, r.b || '');
-    else r.y(r.x, atErr(res), 0);
+    if (res === AT_OK) linkDone(r, E_OK, 0, r.b || '');
+    else linkDone(r, atErr(res), 0);
   }
 
   /** AT+CCHCLOSE=<n> — closes SSL session `n` (close_notify); waits for +CCHCLOSE: <n>,<err>. `cb(ctx, E_*)`. */
-  sslClose(n: number, ctx: any, cb: LinkCb): void {
-    if (!this.at.send({ c: 'AT+CCHCLOSE=' + n, t: this._t.cmdMs, u: '+CCHCLOSE: ' + n + ',', w: this._st.closeMs, cb: this._onClose, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  sslClose(n: number, ctx: any, cb: LinkCb, o?: any): void {
+    if (!this.at.send({ c: 'AT+CCHCLOSE=' + n, t: this._t.cmdMs, u: '+CCHCLOSE: ' + n + ',', w: this._st.closeMs, cb: this._onClose, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   /**
    * Configures the PDP context: AT+CGDCONT=1,"IP","<apn>" (define PDP context), AT+CGAUTH=1,<type>,"<pwd>","<user>"
    * when credentials are set (never logged), AT+CIPMODE=0 (non-transparent). `cb(ok)`.
    */
-  pdpConfig(apn: string, user: string, password: string, cb: (ok: boolean) => void): void {
+  pdpConfig(apn: string, user: string, password: string, cb: (ok: boolean) => void, o?: any): void {
     var cmds = ['AT+CGDCONT=1,"IP","' + apn + '"'];
     if (user || password) cmds.push('AT+CGAUTH=1,' + this._auth + ',"' + password + '","' + user + '"');
     cmds.push('AT+CIPMODE=0');
-    this.seq(cmds, this._t.cmdMs, cb);
+    this.seq(cmds, this._t.cmdMs, cb, o);
   }
 
   /** AT+NETOPEN — opens the packet network; waits for +NETOPEN: <err>. `cb(err)` with a CIP code, -1 on no answer. */
-  netOpen(cb: (err: number) => void): void {
-    if (!this.at.send({ c: 'AT+NETOPEN', t: this._t.cmdMs, u: '+NETOPEN:', w: this._st.netOpenMs, cb: this._onNetOpen, y: cb })) cb(-1);
+  netOpen(cb: (err: number) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+NETOPEN', t: this._t.cmdMs, u: '+NETOPEN:', w: this._st.netOpenMs, cb: this._onNetOpen, y: cb, o: o })) cb.call(o, -1);
   }
 
   _onNetOpen(res: number, r: AtCmd): void {
-    if (res === AT_OK && r.f) r.y(atInt(atFields(r.f, '+NETOPEN:')[0]));
-    else if (res === AT_IP_ERROR && r.e === 'Network is already opened') r.y(0);
-    else r.y(res === AT_TIMEOUT || res === AT_ABORTED ? -1 : 1);
+    if (res === AT_OK && r.f) r.y.call(r.o, atInt(atFields(r.f, '+NETOPEN:')[0]));
+    else if (res === AT_IP_ERROR && r.e === 'Network is already opened') r.y.call(r.o, 0);
+    else r.y.call(r.o, res === AT_TIMEOUT || res === AT_ABORTED ? -1 : 1);
   }
 
   /** AT+NETCLOSE — closes the packet network (every link closes). `cb(ok)`: closed, or was not open. */
-  netClose(cb: (ok: boolean) => void): void {
-    if (!this.at.send({ c: 'AT+NETCLOSE', t: this._t.cmdMs, u: '+NETCLOSE:', w: this._st.netCloseMs, cb: this._onNetClose, y: cb })) cb(false);
+  netClose(cb: (ok: boolean) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+NETCLOSE', t: this._t.cmdMs, u: '+NETCLOSE:', w: this._st.netCloseMs, cb: this._onNetClose, y: cb, o: o })) cb.call(o, false);
   }
 
   _onNetClose(res: number, r: AtCmd): void {
-    r.y(res !== AT_TIMEOUT && res !== AT_ABORTED);
+    r.y.call(r.o, res !== AT_TIMEOUT && res !== AT_ABORTED);
   }
 
   /** AT+NETOPEN? — `cb(1)` open, `cb(0)` closed, `cb(-1)` no answer. */
-  netQuery(cb: (open: number) => void): void {
-    if (!this.at.send({ c: 'AT+NETOPEN?', t: this._t.cmdMs, p: '+NETOPEN:', cb: this._onNetQ, y: cb })) cb(-1);
+  netQuery(cb: (open: number) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+NETOPEN?', t: this._t.cmdMs, p: '+NETOPEN:', cb: this._onNetQ, y: cb, o: o })) cb.call(o, -1);
   }
 
   _onNetQ(res: number, r: AtCmd): void {
-    if (res === AT_OK && r.l) r.y(atInt(atFields(r.l[0], '+NETOPEN:')[0]) === 1 ? 1 : 0);
-    else r.y(res === AT_TIMEOUT || res === AT_ABORTED ? -1 : 0);
+    if (res === AT_OK && r.l) r.y.call(r.o, atInt(atFields(r.l[0], '+NETOPEN:')[0]) === 1 ? 1 : 0);
+    else r.y.call(r.o, res === AT_TIMEOUT || res === AT_ABORTED ? -1 : 0);
   }
 
   /** AT+IPADDR — the PDP address; `cb(ip)` or `cb('')`. */
-  ipAddr(cb: (ip: string) => void): void {
-    if (!this.at.send({ c: 'AT+IPADDR', t: this._t.cmdMs, p: '+IPADDR:', cb: this._onIp, y: cb })) cb('');
+  ipAddr(cb: (ip: string) => void, o?: any): void {
+    if (!this.at.send({ c: 'AT+IPADDR', t: this._t.cmdMs, p: '+IPADDR:', cb: this._onIp, y: cb, o: o })) cb.call(o, '');
   }
 
   _onIp(res: number, r: AtCmd): void {
-    r.y(res === AT_OK && r.l ? r.l[0].substr(8).trim() : '');
+    r.y.call(r.o, res === AT_OK && r.l ? r.l[0].substr(8).trim() : '');
   }
 
   /** AT+CDNSGIP="<host>" — resolves with the modem's resolver; `cb(ctx, err, 0, ip)`. */
-  dns(host: string, ctx: any, cb: LinkCb): void {
-    if (!this.at.send({ c: 'AT+CDNSGIP="' + host + '"', t: this._st.dnsMs, p: '+CDNSGIP:', cb: this._onDns, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  dns(host: string, ctx: any, cb: LinkCb, o?: any): void {
+    if (!this.at.send({ c: 'AT+CDNSGIP="' + host + '"', t: this._st.dnsMs, p: '+CDNSGIP:', cb: this._onDns, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   _onDns(res: number, r: AtCmd): void {
     var f = r.l ? atFields(r.l[0], '+CDNSGIP:') : [];
-    if (f[0] === '1' && f.length >= 3) r.y(r.x, E_OK, 0, f[f.length - 1]);
-    else r.y(r.x, res === AT_TIMEOUT ? E_TIMEOUT : res === AT_ABORTED ? E_NETDOWN : E_DNS, 0);
+    if (f[0] === '1' && f.length >= 3) linkDone(r, E_OK, 0, f[f.length - 1]);
+    else linkDone(r, res === AT_TIMEOUT ? E_TIMEOUT : res === AT_ABORTED ? E_NETDOWN : E_DNS, 0);
   }
 
   /**
    * AT+CIPOPEN — opens link `l`: TCP to host:port (a name is resolved by the modem), or UDP bound to
    * `lport`. Waits `waitMs` for +CIPOPEN: <l>,<err>. `cb(ctx, E_*)`.
    */
-  open(l: number, udp: boolean, host: string, port: number, lport: number, waitMs: number, ctx: any, cb: LinkCb): void {
+  open(l: number, udp: boolean, host: string, port: number, lport: number, waitMs: number, ctx: any, cb: LinkCb, o?: any): void {
     var c = udp ? 'AT+CIPOPEN=' + l + ',"UDP",,,' + lport : 'AT+CIPOPEN=' + l + ',"TCP","' + host + '",' + port;
-    if (!this.at.send({ c: c, t: this._t.cmdMs, u: '+CIPOPEN: ' + l + ',', w: waitMs, cb: this._onOpen, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+    if (!this.at.send({ c: c, t: this._t.cmdMs, u: '+CIPOPEN: ' + l + ',', w: waitMs, cb: this._onOpen, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   _onOpen(res: number, r: AtCmd): void {
-    if (r.f) r.y(r.x, cipError(atInt(atFields(r.f, '+CIPOPEN:')[1])), 0);
-    else r.y(r.x, res === AT_CIP_ERROR ? cipError(atInt(r.e)) : atErr(res), 0);
+    if (r.f) linkDone(r, cipError(atInt(atFields(r.f, '+CIPOPEN:')[1])), 0);
+    else linkDone(r, res === AT_CIP_ERROR ? cipError(atInt(r.e)) : atErr(res), 0);
   }
 
   /**
    * AT+CIPSEND=<l>,<len>[,"<ip>",<port>] — sends ≤ 1500 bytes after the `>` prompt, then waits for
    * +CIPSEND: <l>,<req>,<cnf>. `cb(ctx, E_*, cnf)`; cnf −1 (link gone) gives E_RESET.
    */
-  send(l: number, data: string, ip: string, port: number, ctx: any, cb: LinkCb): void {
+  send(l: number, data: string, ip: string, port: number, ctx: any, cb: LinkCb, o?: any): void {
     var c = 'AT+CIPSEND=' + l + ',' + data.length + (ip ? ',"' + ip + '",' + port : '');
-    if (!this.at.send({ c: c, t: this._t.cmdMs, d: data, u: '+CIPSEND: ' + l + ',', w: this._st.sendMs, cb: this._onSend, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+    if (!this.at.send({ c: c, t: this._t.cmdMs, d: data, u: '+CIPSEND: ' + l + ',', w: this._st.sendMs, cb: this._onSend, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   _onSend(res: number, r: AtCmd): void {
     if (res === AT_OK && r.f) {
       var cnf = atInt(atFields(r.f, '+CIPSEND:')[2]);
-      if (cnf >= 0) r.y(r.x, E_OK, cnf);
-      else r.y(r.x, E_RESET, 0);
-    } else r.y(r.x, res === AT_CIP_ERROR ? E_DEVICE : atErr(res), 0);
+      if (cnf >= 0) linkDone(r, E_OK, cnf);
+      else linkDone(r, E_RESET, 0);
+    } else linkDone(r, res === AT_CIP_ERROR ? E_DEVICE : atErr(res), 0);
   }
 
   /**
@@ -324,8 +307,8 @@ export class Sim7600 extends Modem {
    * then <got> raw bytes (read by length). UDP reads may end with the peer (ip:port or "ip",port; unverified).
    * `cb(ctx, E_*, rest, data, ip, port)`; "+IP ERROR: No data" gives E_OK with no data.
    */
-  read(l: number, max: number, ctx: any, cb: LinkCb): void {
-    if (!this.at.send({ c: 'AT+CIPRXGET=2,' + l + ',' + max, t: this._t.cmdMs, p: '+CIPRXGET: 2,', n: 1, cb: this._onRead, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  read(l: number, max: number, ctx: any, cb: LinkCb, o?: any): void {
+    if (!this.at.send({ c: 'AT+CIPRXGET=2,' + l + ',' + max, t: this._t.cmdMs, p: '+CIPRXGET: 2,', n: 1, cb: this._onRead, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   _onRead(res: number, r: AtCmd): void {
@@ -345,24 +328,24 @@ export class Sim7600 extends Modem {
           port = atInt(f[4]);
         }
       }
-      r.y(r.x, E_OK, rest > 0 ? rest : 0, r.b || '', ip, port);
-    } else if (res === AT_IP_ERROR && r.e === 'No data') r.y(r.x, E_OK, 0, '');
-    else r.y(r.x, atErr(res), 0);
+      linkDone(r, E_OK, rest > 0 ? rest : 0, r.b || '', ip, port);
+    } else if (res === AT_IP_ERROR && r.e === 'No data') linkDone(r, E_OK, 0, '');
+    else linkDone(r, atErr(res), 0);
   }
 
   /** AT+CIPCLOSE=<l> — closes a link; waits for +CIPCLOSE: <l>,<err>. `cb(ctx, E_*)` (closed either way). */
-  close(l: number, ctx: any, cb: LinkCb): void {
-    if (!this.at.send({ c: 'AT+CIPCLOSE=' + l, t: this._t.cmdMs, u: '+CIPCLOSE: ' + l + ',', w: this._st.closeMs, cb: this._onClose, x: ctx, y: cb })) cb(ctx, E_DEVICE, 0);
+  close(l: number, ctx: any, cb: LinkCb, o?: any): void {
+    if (!this.at.send({ c: 'AT+CIPCLOSE=' + l, t: this._t.cmdMs, u: '+CIPCLOSE: ' + l + ',', w: this._st.closeMs, cb: this._onClose, x: ctx, y: cb, o: o })) cb.call(o, ctx, E_DEVICE, 0);
   }
 
   _onClose(res: number, r: AtCmd): void {
-    r.y(r.x, res === AT_OK ? E_OK : atErr(res), 0);
+    linkDone(r, res === AT_OK ? E_OK : atErr(res), 0);
   }
 
   /** AT+CPSI? (UE system information) then AT+CNSMOD? (network system mode); `cb()` after both. */
-  readInfo(cb: () => void): void {
+  readInfo(cb: () => void, o?: any): void {
     this.at.send({ c: 'AT+CPSI?', t: this._t.cmdMs, p: '+CPSI:', cb: this._onInfo });
-    if (!this.at.send({ c: 'AT+CNSMOD?', t: this._t.cmdMs, p: '+CNSMOD:', cb: this._onInfo, y: cb })) cb();
+    if (!this.at.send({ c: 'AT+CNSMOD?', t: this._t.cmdMs, p: '+CNSMOD:', cb: this._onInfo, y: cb, o: o })) cb.call(o);
   }
 
   _onInfo(res: number, r: AtCmd): void {
@@ -374,6 +357,6 @@ export class Sim7600 extends Modem {
         if (m >= 0) this.sysMode = m;
       }
     }
-    if (r.y) r.y();
+    if (r.y) r.y.call(r.o);
   }
 }

@@ -168,11 +168,11 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   _lastIp = '';
   _port = 0;
   _unwatch: (() => void) | null = null;
-  _dhcp: DhcpClient;
-  _dns: DnsClient;
+  /** DHCP and DNS clients: made when the chip first answers (_clients). */
+  _dhcp: DhcpClient | null = null;
+  _dns: DnsClient | null = null;
   _onTm: () => void;
   _onTick: () => void;
-  _onKick: () => void;
 
   constructor(opts: W5500Options) {
     super('eth0', 'ethernet', opts && opts.log);
@@ -199,14 +199,17 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     this._info.mac = opts.mac ? opts.mac.toUpperCase() : DEFAULT_MAC;
     this._onTm = this._step.bind(this);
     this._onTick = this._tick.bind(this);
-    this._onKick = this._kick.bind(this);
+  }
+
+  /** The DHCP and DNS clients, made once: only a chip that answered needs them. */
+  _clients(): void {
+    var opts = this._o, mac = this._mac, self = this;
     var udp = this._udpOpen.bind(this);
     var host = opts.hostname || 'w5500-' + hex2(mac.charCodeAt(3)) + hex2(mac.charCodeAt(4)) + hex2(mac.charCodeAt(5));
     this._dhcp = new DhcpClient({
       clock: opts.clock, log: opts.log, mac: mac, hostname: host, udp: udp, retryMs: opts.dhcpRetryMs || 2000,
       maxRetryMs: 8000, onBound: this._bound.bind(this), onLost: this._lost.bind(this),
     });
-    var self = this;
     this._dns = new DnsClient({
       clock: opts.clock, log: opts.log, udp: udp, timeoutMs: opts.dnsTimeoutMs, tries: opts.dnsTries,
       cacheMax: opts.dnsCacheMax,
@@ -321,7 +324,7 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
       }, 0);
       return;
     }
-    this._dns.resolve(host, cb);
+    this._dns!.resolve(host, cb);
   }
 
   /** A UDP socket in any state where the chip runs (DHCP needs one while connecting). */
@@ -436,8 +439,9 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     for (var i = 0; i < SOCKETS; i++) c.write(bsbReg(i), SN_RXBUF_SIZE, [this._rxSz[i] >> 10, this._txSz[i] >> 10]);
     if (o.int) {
       c.write8(BSB_COMMON, SIMR, 0xff);
-      this._unwatch = o.int.watch(this._onKick, 'falling', 0);
+      this._unwatch = o.int.watch(this._kick.bind(this), 'falling', 0);
     }
+    if (!this._dhcp) this._clients();
     this._seen = true;
     this._up = true;
     this._link = false;
@@ -469,7 +473,7 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     }
     this._go(PH_DHCP, this._o.dhcpTimeoutMs || 30000);
     this._apply(ZERO, ZERO, ZERO, '');
-    this._dhcp.start(this._lastIp || undefined);
+    this._dhcp!.start(this._lastIp || undefined);
   }
 
   /** GAR, SUBR, SHAR, SIPR are contiguous (0x0001–0x0012): one 18-byte frame. */
@@ -512,7 +516,7 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   _lost(): void {
     if (this._st !== IF_READY) return;
     this._closeSockets(E_NETDOWN, true);
-    this._dns.reset();
+    this._dns!.reset();
     this._apply(ZERO, ZERO, ZERO, '');
     this.events.emit('info', this._info);
     this._set(IF_CONNECTING);
@@ -529,8 +533,10 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   /** Leaves addressing: sockets closed (E_NETDOWN), DHCP stopped, DNS reset, addresses cleared. */
   _netDown(): void {
     this._go(PH_NONE, -1);
-    this._dhcp.stop();
-    this._dns.reset();
+    if (this._dhcp) {
+      this._dhcp.stop();
+      this._dns!.reset();
+    }
     this._closeSockets(E_NETDOWN, false);
     var i = this._info, had = i.ip !== ZERO;
     if (this._up && had) this._apply(ZERO, ZERO, ZERO, '');
@@ -540,7 +546,7 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
 
   /** Closes every socket with `err` (those of the DHCP client too, unless `keepDhcp`). */
   _closeSockets(err: number, keepDhcp: boolean): void {
-    var dh = this._dhcp._sock;
+    var dh = this._dhcp && this._dhcp._sock;
     for (var n = 0; n < SOCKETS; n++) {
       var s = this._s[n];
       if (s && !(keepDhcp && s === dh)) s._down(err);
@@ -577,7 +583,7 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
       this._set(IF_CONNECTING);
       this._waitLink();
     } else if (st === IF_CONNECTING && this._ph === PH_DHCP) {
-      this._dhcp.stop();
+      this._dhcp!.stop();
       this._closeSockets(E_NETDOWN, false);
       this._waitLink();
     }

@@ -1,8 +1,9 @@
 import { Storage } from '../../../hal/storage';
 import { Log, NULL_LOG, LOG_INFO, LOG_WARN } from '../../../hal/log';
+import { inList } from '../../util/names';
 
-/** Security types accepted by `setCredentials` (Espruino's authMode names, plus WPA3). */
-export var WIFI_SECURITY = ['open', 'wep', 'wpa', 'wpa2', 'wpa_wpa2', 'wpa3'];
+/** Security types accepted by `setCredentials` (Espruino's authMode names, plus WPA3), comma-separated. */
+export var WIFI_SECURITY = 'open,wep,wpa,wpa2,wpa_wpa2,wpa3';
 
 /** Networks kept by default (Particle keeps 5). */
 export const WIFI_CRED_MAX = 5;
@@ -80,8 +81,8 @@ export class WifiCredentials {
     if (typeof pw !== 'string') throw new TypeError('setCredentials: password must be a string');
     if (pw.length > WIFI_PASSWORD_MAX) throw new TypeError('setCredentials: password longer than ' + WIFI_PASSWORD_MAX);
     var sec = c.security === undefined || c.security === null ? (pw.length ? 'wpa2' : 'open') : c.security;
-    if (typeof sec !== 'string' || WIFI_SECURITY.indexOf(sec.toLowerCase()) < 0) {
-      throw new TypeError('setCredentials: unknown security (one of ' + WIFI_SECURITY.join(', ') + ')');
+    if (typeof sec !== 'string' || !inList(WIFI_SECURITY, sec.toLowerCase())) {
+      throw new TypeError('setCredentials: unknown security (one of ' + WIFI_SECURITY.split(',').join(', ') + ')');
     }
     sec = sec.toLowerCase();
     if (sec === 'open') {

@@ -4,6 +4,8 @@
  * ("wrong_password", "no_ap_found") are accepted too.
  */
 
+import { inList } from '../../util/names';
+
 /** Any other cause: the link was lost or the join failed for a reason the station cannot fix. */
 export const DK_OTHER = 0;
 /** Authentication failed: wrong password (or key type). */
@@ -18,10 +20,9 @@ export const DK_LEAVE = 3;
  * 23 802_1X_AUTH_FAILED, 202 AUTH_FAIL, 204 HANDSHAKE_TIMEOUT; 201 NO_AP_FOUND,
  * 210-212 NO_AP_FOUND_(W_COMPATIBLE_SECURITY|IN_AUTHMODE_THRESHOLD|IN_RSSI_THRESHOLD); 8 ASSOC_LEAVE.
  */
-var AUTH_CODES = [14, 15, 23, 202, 204];
-var NO_AP_CODES = [201, 210, 211, 212];
-var AUTH_NAMES = ['wrong_password', 'auth_fail', '4way_handshake_timeout', 'handshake_timeout', 'mic_failure', '802_1x_auth_failed'];
-var NO_AP_NAMES = ['no_ap_found'];
+var AUTH_CODES = '14,15,23,202,204';
+var NO_AP_CODES = '201,210,211,212';
+var AUTH_NAMES = 'wrong_password,auth_fail,4way_handshake_timeout,handshake_timeout,mic_failure,802_1x_auth_failed';
 
 /** The DK_* kind of a disconnect reason (code string, number or name; case-insensitive names). */
 export function disconnectKind(reason: any): number {
@@ -29,12 +30,12 @@ export function disconnectKind(reason: any): number {
   var s = String(reason);
   var n = parseInt(s, 10);
   if (s.length && n === n && String(n) === s) {
-    if (AUTH_CODES.indexOf(n) >= 0) return DK_AUTH;
-    if (NO_AP_CODES.indexOf(n) >= 0) return DK_NO_AP;
+    if (inList(AUTH_CODES, s)) return DK_AUTH;
+    if (inList(NO_AP_CODES, s)) return DK_NO_AP;
     return n === 8 ? DK_LEAVE : DK_OTHER;
   }
   s = s.toLowerCase();
-  if (AUTH_NAMES.indexOf(s) >= 0) return DK_AUTH;
-  if (NO_AP_NAMES.indexOf(s) >= 0) return DK_NO_AP;
+  if (inList(AUTH_NAMES, s)) return DK_AUTH;
+  if (s === 'no_ap_found') return DK_NO_AP;
   return s === 'assoc_leave' ? DK_LEAVE : DK_OTHER;
 }

@@ -2,7 +2,7 @@ import { IfBase } from '../../net/if-base';
 import { NetInterface, IfInfo, TcpOptions, TcpSocket, UdpOptions, UdpSocket } from '../../net/interface';
 import {
   IF_OFF, IF_POWERING_ON, IF_ON, IF_CONNECTING, IF_READY, IF_DISCONNECTING, IF_POWERING_OFF, IF_FAILED,
-  R_NONE, R_NO_HARDWARE, R_NO_LINK, R_NO_IP, R_NOT_AUTHORISED, REASON_NAMES,
+  R_NONE, R_NO_HARDWARE, R_NO_LINK, R_NO_IP, R_NOT_AUTHORISED, REASONS,
   E_OK, E_NETDOWN, E_INVALID, E_DNS,
 } from '../../net/types';
 import { isIpv4 } from '../../net/ip';
@@ -15,6 +15,7 @@ import { TlsSockets, hasTls } from '../../net/tls-sockets';
 import { WifiCredentials, WifiCredentialEntry, WifiCredentialInput, WifiCredentialInfo } from './credentials';
 import { disconnectKind, DK_AUTH, DK_NO_AP, DK_LEAVE } from './disconnect-kind';
 import { NativeTcpSocket, NativeUdpSocket } from '../../net/native-sockets';
+import { nameAt } from '../../util/names';
 
 /** Storage file of the address configuration (static or DHCP). */
 export const WIFI_IP_FILE = 'wl0.ip';
@@ -475,7 +476,7 @@ export class WifiInterface extends IfBase implements NetInterface {
       this._link = false;
       this.events.emit('link', false);
     }
-    this._log.log(LOG_WARN, this.id, 'join "' + ssid + '" failed: ' + REASON_NAMES[r] + ' (' + cause + ')');
+    this._log.log(LOG_WARN, this.id, 'join "' + ssid + '" failed: ' + nameAt(REASONS, r) + ' (' + cause + ')');
     this.events.emit('disconnected', { ssid: ssid, reason: r, cause: cause });
     if (reasonRank(r) > reasonRank(this._rr)) this._rr = r;
     this._ci++;
@@ -495,10 +496,10 @@ export class WifiInterface extends IfBase implements NetInterface {
     this._gen = this.creds.gen;
     if (this._n < this._max) {
       this._wait(d);
-      this._log.log(LOG_WARN, this.id, 'connect failed (' + REASON_NAMES[r] + '), round ' + this._n + '/' + this._max + ', next in ' + Math.round(d / 1000) + ' s');
+      this._log.log(LOG_WARN, this.id, 'connect failed (' + nameAt(REASONS, r) + '), round ' + this._n + '/' + this._max + ', next in ' + Math.round(d / 1000) + ' s');
     } else {
       this._phase(P_IDLE);
-      this._log.log(LOG_WARN, this.id, 'connect failed (' + REASON_NAMES[r] + '), giving up after ' + this._n + ' rounds');
+      this._log.log(LOG_WARN, this.id, 'connect failed (' + nameAt(REASONS, r) + '), giving up after ' + this._n + ' rounds');
     }
     this._set(IF_FAILED, r);
   }

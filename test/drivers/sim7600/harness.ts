@@ -3,7 +3,8 @@ import { MemoryLog } from '../../../hal/host/console-log';
 import { Sim7600Model, Sim7600ModelOptions } from '../../../sim/sim7600/sim7600-model';
 import { LoopCellNetwork, LoopCellOptions } from '../../../sim/sim7600/loop-cell';
 import { Sim7600Interface, Sim7600InterfaceOptions } from '../../../src/drivers/sim7600/sim7600-interface';
-import { IF_STATE_NAMES, REASON_NAMES } from '../../../src/net/types';
+import { IF_STATES, REASONS } from '../../../src/net/types';
+import { nameAt } from '../../../src/util/names';
 
 /** A host board for one SIM7600: virtual clock, loop cellular network, modem model, driver. */
 export interface Rig {
@@ -26,7 +27,7 @@ export function makeRig(o?: { net?: Partial<LoopCellOptions>; model?: Partial<Si
   var cell = new Sim7600Interface(Object.assign({ uart: model.uart, clock: clock, pwrkey: model.pwrkey, log: log, apn: 'internet' }, o.cell || {}));
   var rig: Rig = { clock: clock, net: net, model: model, cell: cell, states: [], recovery: [], log: log };
   cell.events.on('state', function (s: number, r: number) {
-    rig.states.push(IF_STATE_NAMES[s] + (r ? '(' + REASON_NAMES[r] + ')' : ''));
+    rig.states.push(nameAt(IF_STATES, s) + (r ? '(' + nameAt(REASONS, r) + ')' : ''));
   });
   cell.events.on('recovery', function (rung: number, what: string) {
     rig.recovery.push(rung + ':' + what);

@@ -3,8 +3,9 @@ import { VirtualClock } from '../../../hal/host/virtual-clock';
 import { GpioPin } from '../../../hal/gpio';
 import { W5500Model, W5500ModelOptions } from '../../../sim/w5500/w5500-model';
 import { W5500Interface, W5500Options } from '../../../src/drivers/w5500/w5500-interface';
-import { IF_STATE_NAMES } from '../../../src/net/types';
+import { IF_STATES } from '../../../src/net/types';
 import { LoopbackNic } from '../../sim/w5500/loopback-nic';
+import { nameAt } from '../../../src/util/names';
 
 /** A GPIO pin that records writes and lets a test drive its level. */
 export class FakePin implements GpioPin {
@@ -50,7 +51,7 @@ export function rig(drv?: Partial<W5500Options>, mdl?: Partial<W5500ModelOptions
   var model = new W5500Model(Object.assign({ clock: clock, nic: nic }, mdl || {}));
   var eth = new W5500Interface(Object.assign({ spi: model, clock: clock }, drv || {}));
   var states: string[] = [];
-  eth.events.on('state', (s: number, r: number) => states.push(IF_STATE_NAMES[s] + (r ? ':' + r : '')));
+  eth.events.on('state', (s: number, r: number) => states.push(nameAt(IF_STATES, s) + (r ? ':' + r : '')));
   return { clock: clock, nic: nic, model: model, eth: eth, states: states };
 }
 

@@ -3,8 +3,9 @@ import { MemoryStorage } from '../../../hal/host/memory-storage';
 import { HostWifiRadio } from '../../../hal/host/wifi-radio';
 import { SimNicSockets } from '../../../hal/host/sim-nic-sockets';
 import { WifiInterface, WifiInterfaceOptions } from '../../../src/drivers/wifi/wifi-interface';
-import { IF_STATE_NAMES, REASON_NAMES } from '../../../src/net/types';
+import { IF_STATES, REASONS } from '../../../src/net/types';
 import { FakeAirspace, FakeAp } from './fake-airspace';
+import { nameAt } from '../../../src/util/names';
 
 /** A Wi-Fi interface over the host radio and the fake airspace, with everything it emits recorded. */
 export function rig(aps: FakeAp[], opts?: Partial<WifiInterfaceOptions> & { storage?: MemoryStorage; clock?: VirtualClock }) {
@@ -21,7 +22,7 @@ export function rig(aps: FakeAp[], opts?: Partial<WifiInterfaceOptions> & { stor
   /** "state reason" strings, e.g. "ready", "failed not_authorised". */
   const states: string[] = [];
   const events: Array<[string, any]> = [];
-  wl.events.on('state', (s: number, r: number) => states.push(IF_STATE_NAMES[s] + (r ? ' ' + REASON_NAMES[r] : '')));
+  wl.events.on('state', (s: number, r: number) => states.push(nameAt(IF_STATES, s) + (r ? ' ' + nameAt(REASONS, r) : '')));
   for (const ev of ['link', 'info', 'associated', 'disconnected']) wl.events.on(ev, (a: any) => events.push([ev, a]));
   return { clock, storage, air, radio, sockets, wl, logs, states, events };
 }
