@@ -301,8 +301,9 @@ export function bundle(o: BundleOptions): Bundle {
   var byId: { [id: string]: BundleModule } = {};
   for (var f2 in byFile) byId[byFile[f2].id] = byFile[f2];
   var ordered = orderModules(entries.map(moduleId), byId);
-  // Entries, the sketch and the public API keep every export: code outside the bundle may read them.
-  if (o.pruneExports !== false) pruneExports(ordered, entries.map(moduleId).concat([SKETCH_ID, moduleId(packageEntry)]));
+  // Entries and the sketch keep every export; the public API (src/index) is pruned like any module: a
+  // sketch is built into the same file, so what it reads is seen.
+  if (o.pruneExports !== false) pruneExports(ordered, entries.map(moduleId).concat([SKETCH_ID]));
   return assembleBundle(ordered, helperDefs);
 }
 

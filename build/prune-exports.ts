@@ -12,9 +12,10 @@
  * they are); the minifier then drops the statement, and the value too when nothing else uses it.
  *
  * A module keeps all its exports when its exports object may be read in a way this pass cannot follow: it
- * is an entry (the board, the sketch, the runtime's public API), some module passes the object on
- * (`__exportStar(require("id"), exports)`, `f(m_1)`, `m_1[k]`), or the module uses `exports` other than as
- * `exports.NAME` / `exports["NAME"]`.
+ * is an entry (the board, the sketch), some module passes the object on (`f(m_1)`, `m_1[k]`), or the
+ * module uses `exports` other than as `exports.NAME` / `exports["NAME"]`. `__exportStar(require("id"),
+ * exports)` (TypeScript's `export * from`) is followed: a name read from the re-exporting module that it
+ * does not define itself counts as read from "id".
  */
 import * as acorn from 'acorn';
 import * as walk from 'acorn-walk';
@@ -75,6 +76,16 @@ interface Facts {
   selfReads: string[];
   /** Every export name written in this module's code, its own and other modules'. */
   sites: Site[];
+  /** Modules re-exported whole: `__exportStar(require("id"), exports)`. */
+  stars: string[];
+}
+
+/** `__exportStar(require("id"), exports)` as a statement of its own: the id, else undefined. */
+function exportStarOf(call: any): string | undefined {
+  if (!call || call.type !== 'CallExpression' || call.callee.type !== 'Identifier' || call.callee.name !== '__exportStar') return undefined;
+  var a = call.arguments;
+  if (a.length !== 2 || a[1].type !== 'Identifier' || a[1].name !== 'exports') return undefined;
+  return isRequireCall(a[0]);
 }
 
 /** Short property names, in order: a..z, A..Z, then two letters (never `do`, `if` or `in`). */
@@ -119,7 +130,7 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
 
   for (var mod of modules) {
     var ast: any = acorn.parse(mod.code, { ecmaVersion: 5, sourceType: 'script' });
-    var f: Facts = { defs: [], selfEscapes: false, selfReads: [], sites: [] };
+    var f: Facts = { defs: [], selfEscapes: false, selfReads: [], sites: [], stars: [] };
     facts.push(f);
     // require vars of this module: `m_1 = require("id")` (after the hoisting pass) or `var m_1 = ...`
     var reqVars: { [name: string]: string } = {};
@@ -133,7 +144,9 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
       else if (parent && memberName(parent) !== undefined && parent.object === n) {
         markUse(rid, memberName(parent) as string);
         f.sites.push(site(rid, parent));
-      } else keepAll[rid] = true; // passed on whole: __exportStar(require("id"), exports), f(require("id"))
+      } else if (exportStarOf(parent) === rid && anc[anc.length - 3] && anc[anc.length - 3].type === 'ExpressionStatement') {
+        f.stars.push(rid); // its names become this module's: followed below
+      } else keepAll[rid] = true; // passed on whole: f(require("id")), x = [require("id")]
     });
     walk.fullAncestor(ast, function (n: any, _st: any, anc: any[]) {
       if (n.type !== 'Identifier') return;
@@ -145,7 +158,10 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
       var name = memberName(parent);
       var asObject = parent && parent.type === 'MemberExpression' && parent.object === n && name !== undefined;
       if (n.name === 'exports') {
-        if (!asObject) { f.selfEscapes = true; return; }
+        if (!asObject) {
+          if (!(exportStarOf(parent) !== undefined && parent.arguments[1] === n)) f.selfEscapes = true;
+          return;
+        }
         var s = site(mod.id, parent);
         f.sites.push(s);
         var grand = anc[anc.length - 3];
@@ -165,6 +181,23 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
     });
   }
 
+  // A name read from a module that re-exports another whole, and not defined by it, is read from the
+  // other module; neither renames (the copy is made by name at run time).
+  var noRename: { [owner: string]: true } = {};
+  // importers come after their dependencies: from the last, so a re-export of a re-export is followed
+  for (var si = modules.length - 1; si >= 0; si--) {
+    if (!facts[si].stars.length) continue;
+    var own: { [n: string]: true } = {};
+    for (var dd of facts[si].defs) own[dd.name] = true;
+    for (var rd of facts[si].selfReads) own[rd] = true;
+    var readHere = used[modules[si].id] || {};
+    noRename[modules[si].id] = true;
+    for (var star of facts[si].stars) {
+      noRename[star] = true;
+      if (keepAll[modules[si].id]) keepAll[star] = true;
+      else for (var rn in readHere) if (!own[rn]) markUse(star, rn);
+    }
+  }
   var removed: { [id: string]: string[] } = {};
   var renamed: { [id: string]: { [name: string]: string } } = {};
   if (dynamicRequire) return { removed: removed, renamed: renamed };
@@ -193,7 +226,6 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
 
   // new names for what is left, per owner whose every site is a plain `.NAME`
   var names: { [owner: string]: { [name: string]: string } } = {};
-  var noRename: { [owner: string]: true } = {};
   for (var fs1 of facts) for (var s1 of fs1.sites) if (s1.computed) noRename[s1.owner] = true;
   for (var fs2 of facts) {
     for (var s2 of fs2.sites) {

@@ -47,7 +47,7 @@ describe('build: exports nobody reads are pruned', function () {
     var lib = 'exports.P = 1;\nexports.Q = 2;\n';
     var cases = [
       'var l_1;\nl_1 = require("lib");\nuse(l_1);\n',
-      '__exportStar(require("lib"), exports);\n',
+      'x(__exportStar(require("lib"), exports));\n',
       'var l_1, k;\nl_1 = require("lib");\nk = "P";\nexports.v = l_1[k];\n',
     ];
     for (var c of cases) {
@@ -65,6 +65,25 @@ describe('build: exports nobody reads are pruned', function () {
   it('changes nothing when a module is required by a computed id', function () {
     var ms = mods({ lib: 'exports.P = 1;\n', u: 'var id = "lib";\nrequire(id);\n' });
     assert.deepEqual(pruneExports(ms, ['u']).removed, {});
+  });
+});
+
+describe('build: a module re-exported whole (export * from)', function () {
+  it('keeps the names read through the re-exporting module, prunes the rest, renames neither', function () {
+    var ms = mods({
+      lib: 'exports.UsedThrough = 1;\nexports.Unused = 2;\nexports.Direct = 3;\n',
+      api: '__exportStar(require("lib"), exports);\nexports.Own = 4;\nexports.Gone = 5;\n',
+      sketch: 'var a_1, l_1;\na_1 = require("api");\nl_1 = require("lib");\nexports.v = a_1.UsedThrough + a_1.Own + l_1.Direct;\n',
+    });
+    var r = pruneExports(ms, ['sketch']);
+    assert.deepEqual(r.removed, { lib: ['Unused'], api: ['Gone'] });
+    assert.deepEqual(r.renamed, {});
+    assert.match(byId(ms, 'api'), /^__exportStar\(require\("lib"\), exports\);$/m);
+  });
+
+  it('keeps everything of a module re-exported by a kept one', function () {
+    var ms = mods({ lib: 'exports.Anything = 1;\n', api: '__exportStar(require("lib"), exports);\n' });
+    assert.deepEqual(pruneExports(ms, ['api']).removed, {});
   });
 });
 
