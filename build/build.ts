@@ -162,7 +162,14 @@ async function main(): Promise<void> {
     outDir: typeof args.out === 'string' ? args.out : undefined,
   });
   console.log('built ' + rel(ROOT, r.file) + ' (' + r.modules.length + ' modules, ' + ((Date.now() - t0) / 1000).toFixed(1) + ' s)');
-  console.log(formatSizes(r, ROOT));
+  var bin = process.env.ESPRUINO_ESP32_BIN;
+  if (!bin) return console.log(formatSizes(r, ROOT));
+  // With an ESP32-layout interpreter: blocks per module beside the bytes, also into the manifest.
+  var mr = require('./memory-report');
+  var rep = await mr.measureModules(bin, r.file);
+  mr.addToManifest(r.manifestFile, rep, 'booted from Storage in ' + bin);
+  console.log(mr.formatSizesWithBlocks(r.sizes, rep, rel(ROOT, r.file)));
+  console.log('  debug build: ' + rel(ROOT, r.debugFile) + ' (+ .map); blocks also in ' + rel(ROOT, r.manifestFile));
 }
 
 if (require.main === module) {

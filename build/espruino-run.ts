@@ -25,7 +25,7 @@ export function isErrorLine(line: string): boolean {
   if (/^New interpreter error: FIFO_FULL$/.test(line)) return false; // an input-thread race of the Linux port
   if (/^ERROR: Connect failed \(err \d+\)$/.test(line)) return false; // a refused/unreachable TCP connect (network condition, handled by the firmware)
   return /^Uncaught /.test(line) || /^ERROR/.test(line) || /^New interpreter error/.test(line) ||
-    /Execution Interrupted/.test(line) || /OUT OF MEMORY/i.test(line);
+    /Execution Interrupted/.test(line) || /OUT OF MEMORY/i.test(line) || /ASSERT\(/.test(line) || /^EXITING/.test(line);
 }
 
 /** Removes the start-up banner, REPL prompts and CRs from raw interpreter output. */

@@ -8,6 +8,10 @@
  * 2. With ESPRUINO_BIN set: runs each file in that interpreter (at most ESPRUINO_TIMEOUT seconds, default
  *    10) and fails on an "Uncaught"/"ERROR" line or a non-zero exit. Still running at the limit is fine
  *    (firmware has timers); it is killed then. Without ESPRUINO_BIN it says that it skipped this step.
+ * 3. With ESPRUINO_ESP32_BIN set (an ESP32-layout interpreter, docs/memory.md): boots each ESP32 build
+ *    (its manifest's board is esp32-*) from Storage as a saved board does (build/esp32-boot.ts), lets it
+ *    run ESPRUINO_TIMEOUT seconds, prints its blocks after start-up and the peak, and fails on Uncaught,
+ *    OUT OF MEMORY, Execution Interrupted, interpreter errors, ASSERT or EXITING. Without it: skipped.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,6 +20,7 @@ import { checkCode, Violation } from './gate-rules';
 import { lookupIndexed } from './sourcemap';
 import { addCachedId } from './minify';
 import { runInEspruino } from './espruino-run';
+import { measureBoot, describeMeasure } from './esp32-boot';
 
 export interface GateMessage {
   rule: string;
@@ -140,8 +145,65 @@ export function runGate(files: string[], env: { [k: string]: string | undefined 
   return failed ? 1 : 0;
 }
 
+/** The board a built file is for, from its manifest beside it (null when there is none). */
+export function boardOf(file: string): string | null {
+  try {
+    var m = JSON.parse(fs.readFileSync(file.replace(/\.js$/, '.manifest.json'), 'utf8'));
+    return typeof m.board === 'string' ? m.board : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+/** The ESP32 builds among `files` (their manifest names an esp32-* board). */
+export function esp32Builds(files: string[]): string[] {
+  return files.filter(function (f) { var b = boardOf(f); return !!b && /^esp32/.test(b); });
+}
+
+/**
+ * Step 3: boots each ESP32 build from Storage in the ESP32-layout interpreter (ESPRUINO_ESP32_BIN) and
+ * reports its memory. Resolves with the exit code (0 also when skipped).
+ */
+export async function runEsp32Boots(files: string[], env: { [k: string]: string | undefined }, print: (s: string) => void): Promise<number> {
+  var bin = env.ESPRUINO_ESP32_BIN;
+  if (!bin) {
+    print('skipped: ESPRUINO_ESP32_BIN not set (set it to an ESP32-layout interpreter to boot the ESP32 builds from Storage and measure their blocks, docs/memory.md)');
+    return 0;
+  }
+  if (!fs.existsSync(bin)) {
+    print('FAIL ESPRUINO_ESP32_BIN=' + bin + ': no such file');
+    return 1;
+  }
+  var todo = esp32Builds(files);
+  if (!todo.length) {
+    print('skipped: no ESP32 build among the files checked (no manifest naming an esp32-* board)');
+    return 0;
+  }
+  var secs = Number(env.ESPRUINO_TIMEOUT) > 0 ? Number(env.ESPRUINO_TIMEOUT) : 10;
+  var failed = false;
+  for (var f of todo) {
+    var r = await measureBoot({ bin: bin, file: f, seconds: secs });
+    if (!r.ok) {
+      failed = true;
+      print('FAIL ' + rel(f) + ' booted from Storage in the ESP32 layout: ' + r.problem);
+      print('  ' + describeMeasure(r));
+      for (var l of r.lines.slice(-15)) print('  | ' + l);
+    } else {
+      print('ok   ' + rel(f) + ' boots from Storage in the ESP32 layout (' + r.bytes + ' bytes, ran ' + secs + ' s): ' + describeMeasure(r));
+    }
+  }
+  return failed ? 1 : 0;
+}
+
 if (require.main === module) {
   var args = process.argv.slice(2);
   var files = args.length ? args : builtFiles(path.resolve(__dirname, 'out'));
-  process.exit(runGate(files, process.env, function (s) { console.log(s); }));
+  var code = runGate(files, process.env, function (s) { console.log(s); });
+  if (!files.length) process.exit(code);
+  runEsp32Boots(files, process.env, function (s) { console.log(s); }).then(function (c) {
+    process.exit(code || c);
+  }, function (e) {
+    console.error(e && e.stack ? e.stack : e);
+    process.exit(1);
+  });
 }

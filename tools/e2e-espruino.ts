@@ -12,9 +12,17 @@
  *      same port), and the QoS 1 readings published meanwhile arrive after the reconnect (the outbox);
  *   4. its probes were answered (the echo responder saw datagrams from it);
  * and reports the memory the device printed (`process.memory().usage`) after start-up. Every process and
- * server is stopped at the end, also on failure or timeout. Without ESPRUINO_BIN it says it skipped.
+ * server is stopped at the end, also on failure or timeout.
  *
- *   ESPRUINO_BIN=/path/to/espruino npm run e2e:espruino [-- --sketch FILE | --file BUILT.js] [--no-cell] [--verbose]
+ * With ESPRUINO_ESP32_BIN pointing to an ESP32-layout interpreter (32-bit, 16383 blocks of 14 bytes;
+ * docs/memory.md) it runs the same checks once more in that layout, the firmware booted from Storage as a
+ * saved board boots (build/esp32-boot.ts: .bootcde written in chunks, then a fresh interpreter), and
+ * reports blocks after start-up, at the first cloud connection and the peak (console samples of
+ * `process.memory()` once a second). An OUT OF MEMORY there fails the run and is reported as such.
+ * With neither variable set it says it skipped.
+ *
+ *   ESPRUINO_BIN=/path/to/espruino ESPRUINO_ESP32_BIN=/path/to/espruino-esp32 npm run e2e:espruino \
+ *     [-- --sketch FILE | --file BUILT.js] [--no-cell] [--verbose]
  */
 import { ChildProcess, spawn } from 'child_process';
 import * as dgram from 'dgram';
@@ -29,6 +37,7 @@ import { RealClock } from '../hal/host/real-clock';
 import { Sim7600Model } from '../sim/sim7600/sim7600-model';
 import { RealCellNetwork } from '../build/e2e/real-cell-network';
 import { PtyBridge } from '../build/e2e/pty-bridge';
+import { Esp32Boot, analyzeBoot, isBootFailure } from '../build/esp32-boot';
 
 export var ROOT = path.resolve(__dirname, '..');
 export var DEFAULT_SKETCH = path.join(ROOT, 'examples', 'failover-demo.ts');
@@ -40,6 +49,8 @@ var APP_USER = { username: 'app', password: 'e2e-app-pw' };
 export var OUTAGE_MS = 3000;
 /** The whole run's limit, ms. */
 export var TOTAL_LIMIT_MS = 40000;
+/** The goal for the peak in the ESP32 layout (issue: the firmware must fit on a real ESP32), blocks. */
+export var ESP32_PEAK_GOAL = 7000;
 
 export interface Check {
   name: string;
@@ -53,8 +64,15 @@ export interface E2eResult {
   skipped: boolean;
   ok: boolean;
   checks: Check[];
-  /** `process.memory().usage` (blocks) the device printed after start-up / at its first cloud connection. */
-  memory: { startup: number; cloud: number; total: number; blocksize: number };
+  /**
+   * `process.memory().usage` (blocks) the device printed after start-up / at its first cloud connection;
+   * the peak: the largest of those and of the console samples (ESP32 layout only; -1: none).
+   */
+  memory: { startup: number; cloud: number; total: number; blocksize: number; peak: number; samples: number };
+  /** "64-bit" (the file run by ESPRUINO_BIN) or "esp32" (booted from Storage in the ESP32 layout). */
+  layout: string;
+  /** The device ran out of memory ("OUT OF MEMORY" in its output). */
+  outOfMemory: boolean;
   /** Wall time of the run (build excluded) and of the build, ms. */
   runMs: number;
   buildMs: number;
@@ -73,7 +91,15 @@ export function cleanLine(l: string): string {
 }
 
 export function isUncaught(l: string): boolean {
-  return /^Uncaught /.test(l) || /Execution Interrupted/.test(l) || /OUT OF MEMORY/i.test(l) || /^New interpreter error(?!: FIFO_FULL)/.test(l);
+  return /^Uncaught /.test(l) || /Execution Interrupted/.test(l) || /OUT OF MEMORY/i.test(l) || /^New interpreter error(?!: FIFO_FULL)/.test(l) || isBootFailure(l);
+}
+
+/** What runE2e needs of a running interpreter (Device, or Esp32Boot for the ESP32 layout). */
+interface RunningDevice {
+  lines: string[];
+  exited: boolean;
+  waitLine(re: RegExp, ms: number, from?: number): Promise<string | null>;
+  stop(): Promise<void>;
 }
 
 /** A running interpreter: its lines as they come, and a kill that always works. */
@@ -282,10 +308,16 @@ interface Rx {
   at: number;
 }
 
-/** Runs the end-to-end check. `file`: an already built firmware file (built here when omitted). */
-export async function runE2e(o: { bin: string; file?: string; sketch?: string; cell?: boolean; log?: (l: string) => void }): Promise<E2eResult> {
+/**
+ * Runs the end-to-end check. `file`: an already built firmware file (built here when omitted). `esp32`:
+ * `bin` is an ESP32-layout interpreter; the firmware is booted from Storage.
+ */
+export async function runE2e(o: { bin: string; file?: string; sketch?: string; cell?: boolean; esp32?: boolean; sampleMs?: number; log?: (l: string) => void }): Promise<E2eResult> {
   var log = o.log || (() => undefined);
-  var res: E2eResult = { skipped: false, ok: false, checks: [], memory: { startup: -1, cloud: -1, total: -1, blocksize: 0 }, runMs: 0, buildMs: 0, lines: [], uncaught: [], pids: [], brokerPort: 0 };
+  var res: E2eResult = {
+    skipped: false, ok: false, checks: [], memory: { startup: -1, cloud: -1, total: -1, blocksize: 0, peak: -1, samples: 0 }, layout: o.esp32 ? 'esp32' : '64-bit',
+    outOfMemory: false, runMs: 0, buildMs: 0, lines: [], uncaught: [], pids: [], brokerPort: 0,
+  };
   var check = (name: string, ok: boolean, detail: string) => {
     res.checks.push({ name: name, ok: ok, detail: detail });
     log((ok ? 'ok   ' : 'FAIL ') + name + (detail ? ': ' + detail : ''));
@@ -301,7 +333,7 @@ export async function runE2e(o: { bin: string; file?: string; sketch?: string; c
   var broker: Broker | null = null;
   var echo: Awaited<ReturnType<typeof startEcho>> | null = null;
   var sub: mqtt.MqttClient | null = null;
-  var dev: Device | null = null;
+  var dev: RunningDevice | null = null;
   var cell: Cell | null = null;
   var appSubscribed = false;
   var rx: Rx[] = [];
@@ -333,9 +365,18 @@ export async function runE2e(o: { bin: string; file?: string; sketch?: string; c
     } else {
       log('cell0: none (python3 is needed for the pseudo-terminal)');
     }
-    dev = new Device(o.bin, path.resolve(file!), cfg);
-    res.pids.push(dev.proc.pid as number);
-    var d: Device = dev;
+    if (o.esp32) {
+      var eb = new Esp32Boot({ bin: o.bin, file: path.resolve(file!), files: { 'netswitch.json': JSON.stringify(cfg) }, sampleMs: o.sampleMs === undefined ? 1000 : o.sampleMs });
+      dev = eb;
+      await eb.start();
+      res.pids.push(eb.proc!.pid as number);
+      log('booted from Storage in the ESP32 layout (' + eb.bytes + ' bytes written to .bootcde, length and CRC checked)');
+    } else {
+      var pd = new Device(o.bin, path.resolve(file!), cfg);
+      dev = pd;
+      res.pids.push(pd.proc.pid as number);
+    }
+    var d: RunningDevice = dev;
     var online = (after: number) => rx.some((m) => m.topic === pre + 'status' && m.payload === 'online' && m.at >= after);
     await until(() => online(0) || d.exited, 10000);
     check('device connected', online(0), online(0) ? 'status "online" received' : 'no "online" status in 10 s');
@@ -343,7 +384,7 @@ export async function runE2e(o: { bin: string; file?: string; sketch?: string; c
     var memLine = await d.waitLine(/^I board: memory after start-up/, 1000);
     var m1 = parseMemory(memLine);
     var m2 = parseMemory(await d.waitLine(/^I board: memory at first cloud connection/, 1000));
-    res.memory = { startup: m1.usage, cloud: m2.usage, total: m2.total, blocksize: m2.blocksize };
+    res.memory = { startup: m1.usage, cloud: m2.usage, total: m2.total, blocksize: m2.blocksize, peak: -1, samples: 0 };
     check('memory reported', m1.usage > 0 && m2.usage > 0, m1.usage > 0 ? 'process.memory().usage ' + m1.usage + ' blocks after start-up, ' + m2.usage + ' at the first cloud connection' : 'no "memory after start-up" line');
 
     // The demo's function "setInterval" sets the publish period in seconds; its result comes back on r/.
@@ -416,7 +457,7 @@ export async function runE2e(o: { bin: string; file?: string; sketch?: string; c
     check('run completed', false, e && e.message ? e.message : String(e));
   } finally {
     clearTimeout(limit);
-    var dd = dev as Device | null;
+    var dd = dev as RunningDevice | null;
     if (dd) {
       await sleep(100);
       res.lines = dd.lines.slice();
@@ -432,10 +473,25 @@ export async function runE2e(o: { bin: string; file?: string; sketch?: string; c
     if (cc) await cc.close();
   }
   res.uncaught = res.lines.filter(isUncaught);
+  var boot = analyzeBoot(res.lines);
+  res.outOfMemory = boot.outOfMemory;
+  res.memory.samples = boot.samples.length;
+  res.memory.peak = Math.max(boot.peak, res.memory.startup, res.memory.cloud);
+  if (o.esp32) {
+    var mem = res.memory;
+    check('fits in the ESP32 pool (no OUT OF MEMORY)', !boot.outOfMemory,
+      (boot.outOfMemory ? 'OUT OF MEMORY (' + boot.failures.filter((l) => /OUT OF MEMORY/.test(l))[0] + '); ' : '') +
+      'blocks after start-up ' + (mem.startup >= 0 ? mem.startup : 'not reported') + ', at the first cloud connection ' + (mem.cloud >= 0 ? mem.cloud : 'not reported') +
+      ', peak ' + (mem.peak >= 0 ? mem.peak : '?') + ' (' + mem.samples + ' samples)' + (boot.last ? ', ' + boot.last.free + ' free at the end' : '') + ' of ' + poolOf(boot));
+  }
   check('no uncaught error in the device', res.uncaught.length === 0, res.uncaught.length ? res.uncaught.join(' | ') : '');
   res.runMs = Date.now() - t0;
   res.ok = res.checks.every((c) => c.ok);
   return res;
+}
+
+function poolOf(b: ReturnType<typeof analyzeBoot>): string {
+  return b.last ? String(b.last.total) : b.startup ? String(b.startup.total) : '?';
 }
 
 /** Polls `cond` every 20 ms until true or `ms` passed. */
@@ -463,29 +519,76 @@ export async function runUnreachable(o: { bin: string; file: string; ms: number 
   return { lines: dev.lines, uncaught: dev.lines.filter(isUncaught) };
 }
 
+/** Prints one run's summary; true when it passed. */
+function summary(r: E2eResult, verbose: boolean): boolean {
+  var m = r.memory;
+  if (r.layout === 'esp32') {
+    console.log('memory (ESP32 layout, booted from Storage): ' + m.startup + ' blocks after start-up, ' + m.cloud + ' at the first cloud connection, peak ' + m.peak +
+      ' of ' + m.total + ' (' + m.samples + ' samples; goal: peak <= ' + ESP32_PEAK_GOAL + ': ' + (m.peak >= 0 && m.peak <= ESP32_PEAK_GOAL ? 'met' : 'MISSED') + ')' +
+      (r.outOfMemory ? '; OUT OF MEMORY' : ''));
+  } else {
+    console.log('memory: ' + m.startup + ' blocks used after start-up, ' + m.cloud + ' at the first cloud connection' +
+      (m.blocksize ? ' (' + m.blocksize + ' bytes per block in this build; the pool grew to ' + m.total + ' blocks)' : ''));
+  }
+  console.log('time: build ' + (r.buildMs / 1000).toFixed(1) + ' s, run ' + (r.runMs / 1000).toFixed(1) + ' s');
+  if (!r.ok || verbose) {
+    console.log('device output:');
+    for (var l of r.lines) console.log('  | ' + l);
+  }
+  console.log((r.layout === 'esp32' ? 'e2e (ESP32 layout): ' : 'e2e: ') + (r.ok ? 'PASS' : 'FAIL'));
+  return r.ok;
+}
+
 async function main(argv: string[]): Promise<number> {
   var bin = process.env.ESPRUINO_BIN;
-  if (!bin) {
-    console.log('skipped: ESPRUINO_BIN not set (point it to Espruino\'s Linux build to run the end-to-end check)');
+  var esp = process.env.ESPRUINO_ESP32_BIN;
+  if (!bin && !esp) {
+    console.log('skipped: neither ESPRUINO_BIN nor ESPRUINO_ESP32_BIN set (point ESPRUINO_BIN to Espruino\'s Linux build, ESPRUINO_ESP32_BIN to an ESP32-layout build, to run the end-to-end check)');
     return 0;
   }
-  if (!fs.existsSync(bin)) {
-    console.error('ESPRUINO_BIN=' + bin + ': no such file');
-    return 1;
+  for (var b of [bin, esp]) {
+    if (b && !fs.existsSync(b)) {
+      console.error(b + ': no such file');
+      return 1;
+    }
   }
   var k = argv.indexOf('--sketch');
   var sketch = k >= 0 ? path.resolve(argv[k + 1]) : DEFAULT_SKETCH;
   var f = argv.indexOf('--file');
-  var r = await runE2e({ bin: bin, sketch: sketch, file: f >= 0 ? path.resolve(argv[f + 1]) : undefined, cell: argv.indexOf('--no-cell') >= 0 ? false : undefined, log: (l) => console.log(l) });
-  console.log('memory: ' + r.memory.startup + ' blocks used after start-up, ' + r.memory.cloud + ' at the first cloud connection' +
-    (r.memory.blocksize ? ' (' + r.memory.blocksize + ' bytes per block in this build; the pool grew to ' + r.memory.total + ' blocks)' : ''));
-  console.log('time: build ' + (r.buildMs / 1000).toFixed(1) + ' s, run ' + (r.runMs / 1000).toFixed(1) + ' s');
-  if (!r.ok || argv.indexOf('--verbose') >= 0) {
-    console.log('device output:');
-    for (var l of r.lines) console.log('  | ' + l);
+  var file = f >= 0 ? path.resolve(argv[f + 1]) : undefined;
+  var buildMs = 0;
+  var tmp: string | null = null;
+  if (!file) {
+    var bf = await buildLinuxFirmware(sketch);
+    file = bf.file;
+    buildMs = bf.ms;
+    tmp = path.dirname(bf.file);
+    console.log('built ' + file + ' in ' + (bf.ms / 1000).toFixed(1) + ' s');
   }
-  console.log(r.ok ? 'e2e: PASS' : 'e2e: FAIL');
-  return r.ok ? 0 : 1;
+  var verbose = argv.indexOf('--verbose') >= 0;
+  var cell = argv.indexOf('--no-cell') >= 0 ? false : undefined;
+  var ok = true;
+  try {
+    if (bin) {
+      console.log('--- ' + bin + ' (the file run as it is)');
+      var r = await runE2e({ bin: bin, file: file, cell: cell, log: (l) => console.log(l) });
+      r.buildMs = buildMs;
+      ok = summary(r, verbose) && ok;
+    } else {
+      console.log('skipped the 64-bit run: ESPRUINO_BIN not set');
+    }
+    if (esp) {
+      console.log('--- ' + esp + ' (ESP32 layout, booted from Storage)');
+      var r2 = await runE2e({ bin: esp, file: file, cell: cell, esp32: true, log: (l) => console.log(l) });
+      r2.buildMs = buildMs;
+      ok = summary(r2, verbose) && ok;
+    } else {
+      console.log('skipped the ESP32-layout run: ESPRUINO_ESP32_BIN not set');
+    }
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return ok ? 0 : 1;
 }
 
 if (require.main === module) {

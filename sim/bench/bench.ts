@@ -50,7 +50,18 @@ export interface BenchOptions {
   build?: boolean;
   /** Progress lines (default none). */
   progress?: (line: string) => void;
+  /**
+   * The ESP32-layout interpreter for the memory figures (default: ESPRUINO_ESP32_BIN; null: do not
+   * measure). Quick mode shortens its runs (5 s boot, 10 s in the cut pool).
+   */
+  esp32Bin?: string | null;
 }
+
+/** The ESP32 memory goals (issue: the firmware must fit on a real ESP32). */
+export var ESP32_STARTUP_GOAL = 6000;
+export var ESP32_CUT_POOL = 8000;
+export var ESP32_CUT_POOL_SECONDS = 60;
+export var ESP32_BOOT_SECONDS = 15;
 
 function ratio(ours: number | null, base: number | null): number | null {
   if (ours === null || base === null || !(ours > 0) || base < 0) return null;
@@ -134,6 +145,10 @@ export async function runBench(o?: BenchOptions): Promise<BenchResult> {
   var fw = await firmwareSize(opts.build === undefined ? !quick : opts.build, notes);
   m.firmware_bytes = row('bytes (minified)', fw.bytes, null, '<= 49152 bytes (48 KB)', fw.bytes === null ? null : fw.bytes <= 49152, fw.detail);
 
+  say('ESP32 memory (booted from Storage in the ESP32 layout)');
+  var esp = await esp32Memory(opts.esp32Bin === undefined ? process.env.ESPRUINO_ESP32_BIN || null : opts.esp32Bin, quick, notes, say);
+  for (var ek in esp) m[ek] = esp[ek];
+
   say('world hour');
   var hourMs = quick ? 300000 : 3600000;
   var wb = await benchWorld(hourMs, seed);
@@ -177,6 +192,69 @@ async function firmwareSize(build: boolean, notes: string[]): Promise<{ bytes: n
     }
   }
   return { bytes: fs.statSync(FIRMWARE_FILE).size, detail: detail };
+}
+
+/**
+ * The firmware (build/out/esp32-w5500-sim7600.js) booted from Storage in the ESP32-layout interpreter
+ * (build/esp32-boot.ts): blocks after start-up (the firmware's own line) and the peak (console samples
+ * once a second) in a run of ESP32_BOOT_SECONDS; then ESP32_CUT_POOL_SECONDS with the pool cut to
+ * ESP32_CUT_POOL blocks by a ballast: whether it ran without OUT OF MEMORY, and its figures (without the
+ * ballast). Without an interpreter the rows say they were not measured (null, not 0).
+ */
+async function esp32Memory(bin: string | null, quick: boolean, notes: string[], say: (l: string) => void): Promise<{ [k: string]: Metric }> {
+  var unmeasured = function (why: string): { [k: string]: Metric } {
+    var d = { measured: false, reason: why };
+    return {
+      'esp32_blocks.after_startup': row('blocks', null, null, '<= ' + ESP32_STARTUP_GOAL + ' blocks', null, d),
+      'esp32_blocks.peak': row('blocks', null, null, null, null, d),
+      'esp32_blocks.pool_8000_60s': row('blocks (peak, firmware alone)', null, null, 'runs ' + ESP32_CUT_POOL_SECONDS + ' s in a pool cut to ' + ESP32_CUT_POOL + ' blocks, no OUT OF MEMORY', null, d),
+    };
+  };
+  if (!bin) {
+    notes.push('esp32_blocks: not measured (ESPRUINO_ESP32_BIN not set: it needs an ESP32-layout Espruino interpreter, docs/memory.md).');
+    return unmeasured('ESPRUINO_ESP32_BIN not set');
+  }
+  if (!fs.existsSync(FIRMWARE_FILE)) {
+    notes.push('esp32_blocks: not measured (' + path.relative(ROOT, FIRMWARE_FILE) + ' does not exist).');
+    return unmeasured('no firmware file');
+  }
+  var eb = require('../../build/esp32-boot');
+  var bootS = quick ? 5 : ESP32_BOOT_SECONDS;
+  var cutS = quick ? 10 : ESP32_CUT_POOL_SECONDS;
+  var base = { file: path.relative(ROOT, FIRMWARE_FILE), bytes: fs.statSync(FIRMWARE_FILE).size, interpreter: bin, loadedFrom: 'Storage (.bootcde)', peakSampling: 'process.memory().usage through the console every 1 s, and the firmware\'s start-up figure' };
+  say('  booting for ' + bootS + ' s');
+  var a = await eb.measureBoot({ bin: bin, file: FIRMWARE_FILE, seconds: bootS });
+  say('  ' + (a.ok ? '' : 'FAILED (' + a.problem + '), ') + eb.describeMeasure(a));
+  say('  pool cut to ' + ESP32_CUT_POOL + ' blocks, ' + cutS + ' s');
+  var c = await eb.measureBoot({ bin: bin, file: FIRMWARE_FILE, seconds: cutS, pool: ESP32_CUT_POOL });
+  say('  ' + (c.ok ? '' : 'FAILED (' + c.problem + '), ') + eb.describeMeasure(c));
+  var figures = function (r: any, secs: number): any {
+    return Object.assign({}, base, {
+      measured: true, seconds: secs, ok: r.ok, problem: r.problem || null, outOfMemory: r.outOfMemory,
+      afterStartup: r.startup ? r.startup.usage : null, pool: r.startup ? r.startup.total : r.last ? r.last.total : null,
+      peak: r.peak >= 0 ? r.peak : null, samples: r.samples.length, last: r.last, ballastBlocks: r.ballastBlocks,
+      firmwarePeak: r.firmwarePeak >= 0 ? r.firmwarePeak : null,
+      firmwareAfterStartup: r.startup ? r.startup.usage - r.ballastBlocks : null, failures: r.failures.slice(0, 5),
+    });
+  };
+  var da = figures(a, bootS);
+  var dc = figures(c, cutS);
+  var startup = a.startup ? a.startup.usage : null;
+  var out: { [k: string]: Metric } = {
+    'esp32_blocks.after_startup': row('blocks', startup, null, '<= ' + ESP32_STARTUP_GOAL + ' blocks', startup === null ? false : startup <= ESP32_STARTUP_GOAL, da),
+    'esp32_blocks.peak': row('blocks', a.peak >= 0 ? a.peak : null, null, null, null, da),
+    'esp32_blocks.pool_8000_60s': row('blocks (peak, firmware alone)', c.firmwarePeak >= 0 ? c.firmwarePeak : null, null,
+      'runs ' + ESP32_CUT_POOL_SECONDS + ' s in a pool cut to ' + ESP32_CUT_POOL + ' blocks, no OUT OF MEMORY', c.ok, dc),
+  };
+  if (startup === null || startup > ESP32_STARTUP_GOAL) {
+    notes.push('esp32_blocks.after_startup misses <= ' + ESP32_STARTUP_GOAL + ' blocks' + (startup === null ? ': no start-up figure (' + (a.problem || '?') + ')' :
+      ' by ' + (startup - ESP32_STARTUP_GOAL) + ' (' + startup + ' of ' + (a.startup.total) + ', ' + Math.round((startup / a.startup.total) * 100) + ' % of the pool)') + '.');
+  }
+  if (!c.ok) {
+    notes.push('esp32_blocks.pool_8000_60s: ' + (c.outOfMemory ? 'OUT OF MEMORY' : 'failed') + ' with the pool cut to ' + ESP32_CUT_POOL + ' blocks (ballast ' + c.ballastBlocks + '): ' + c.problem + '.');
+  }
+  if (quick) notes.push('esp32_blocks: quick mode, shorter runs (' + bootS + ' s boot, ' + cutS + ' s in the cut pool).');
+  return out;
 }
 
 function s1(ms: number): string {

@@ -1,6 +1,8 @@
 /**
  * `npm run bench [-- --quick] [--seed N] [--no-build] [--out FILE]`: runs the benchmark (sim/bench/bench.ts),
- * prints the side-by-side table and writes build/bench.json.
+ * prints the side-by-side table and writes build/bench.json. With ESPRUINO_ESP32_BIN (an ESP32-layout
+ * interpreter, docs/memory.md) it also boots the firmware from Storage and records its blocks
+ * (esp32_blocks.*); without it those rows say they were not measured.
  */
 import * as path from 'path';
 import { runBench, formatTable, writeBenchJson, ROOT } from './bench';

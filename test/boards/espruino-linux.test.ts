@@ -6,6 +6,7 @@ import { checkBuiltFile } from '../../build/gate';
 import { buildLinuxFirmware, runE2e, runUnreachable, E2eResult, DEFAULT_SKETCH } from '../../tools/e2e-espruino';
 
 var BIN = process.env.ESPRUINO_BIN;
+var ESP32_BIN = process.env.ESPRUINO_ESP32_BIN;
 /** How long the unreachable-cloud run watches the device, ms. */
 var UNREACHABLE_MS = 14000;
 
@@ -119,6 +120,43 @@ describe('board espruino-linux', function () {
       assert.ok(attempts >= 3 && attempts <= 8, attempts + ' attempts in ' + UNREACHABLE_MS / 1000 + ' s:\n' + cold.lines.join('\n'));
       assert.ok(delays.length >= 2, 'retry delays: ' + delays.join(', '));
       assert.ok(delays[delays.length - 1] > 2 * delays[0], 'retry delays do not grow: ' + delays.join(', '));
+    });
+  });
+
+  describe('in the ESP32 layout, booted from Storage, against a real broker (ESPRUINO_ESP32_BIN)', function () {
+    var e2e: E2eResult;
+
+    before(async function () {
+      if (!ESP32_BIN) {
+        console.log('      skipped: ESPRUINO_ESP32_BIN not set (point it to an ESP32-layout Espruino interpreter, docs/memory.md)');
+        this.skip();
+      }
+      e2e = await runE2e({ bin: ESP32_BIN as string, file: file, esp32: true });
+      console.log('      ESP32 layout: ' + e2e.memory.startup + ' blocks after start-up, ' + e2e.memory.cloud + ' at the first cloud connection, peak ' +
+        e2e.memory.peak + ' of ' + e2e.memory.total + (e2e.outOfMemory ? ', OUT OF MEMORY' : '') + '; run ' + (e2e.runMs / 1000).toFixed(1) + ' s');
+    });
+
+    it('does not run out of memory', function () {
+      assert.ok(!e2e.outOfMemory, 'OUT OF MEMORY in the ESP32 layout: ' + JSON.stringify(e2e.memory) + '\n' + e2e.lines.join('\n'));
+      check(e2e, 'fits in the ESP32 pool (no OUT OF MEMORY)');
+    });
+
+    it('reports its blocks after start-up and at the first cloud connection, in the ESP32 pool', function () {
+      check(e2e, 'memory reported');
+      assert.equal(e2e.memory.total, 16383, 'not the ESP32 layout: ' + JSON.stringify(e2e.memory));
+      assert.equal(e2e.memory.blocksize, 14);
+      assert.ok(e2e.memory.peak >= e2e.memory.cloud && e2e.memory.samples > 0, JSON.stringify(e2e.memory));
+    });
+
+    it('connects, publishes, survives a broker restart and probes, without an uncaught error', function () {
+      for (var c of e2e.checks) {
+        if (c.skipped) continue;
+        assert.ok(c.ok, c.name + ': ' + c.detail + '\n' + e2e.lines.join('\n'));
+      }
+    });
+
+    it('leaves no process behind', function () {
+      for (var pid of e2e.pids) assert.throws(() => process.kill(pid, 0), 'process ' + pid + ' still running');
     });
   });
 });

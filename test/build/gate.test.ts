@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkCode, regexProblem } from '../../build/gate-rules';
-import { runGate, checkBuiltFile } from '../../build/gate';
+import { runGate, checkBuiltFile, runEsp32Boots, esp32Builds } from '../../build/gate';
 import { buildFirmware } from '../../build/build';
 
 function rules(code: string): string[] {
@@ -218,5 +218,63 @@ describe('gate interpreter step', function () {
     var r = gate({ ESPRUINO_BIN: process.env.ESPRUINO_BIN as string });
     assert.equal(r.code, 0, r.lines.join('\n'));
     assert.ok(r.lines.some(function (l) { return /runs in Espruino \(exited 0, 1 output lines/.test(l); }), r.lines.join('\n'));
+  });
+});
+
+describe('gate ESP32 boot step (ESPRUINO_ESP32_BIN)', function () {
+  this.timeout(120000);
+  var dir: string;
+  var esp: string;
+  var other: string;
+
+  before(function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gate-esp32-'));
+    esp = path.join(dir, 'fw.esp32-w5500-sim7600.js');
+    other = path.join(dir, 'fw.espruino-linux.js');
+    var board = 'setTimeout(function(){var m=process.memory();print("I board: memory after start-up: usage "+m.usage+" of "+m.total+" blocks");},200);\n';
+    fs.writeFileSync(esp, board);
+    fs.writeFileSync(esp.replace(/\.js$/, '.manifest.json'), JSON.stringify({ board: 'esp32-w5500-sim7600' }));
+    fs.writeFileSync(other, board);
+    fs.writeFileSync(other.replace(/\.js$/, '.manifest.json'), JSON.stringify({ board: 'espruino-linux' }));
+  });
+
+  after(function () {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function boots(env: { [k: string]: string }): Promise<{ code: number; lines: string[] }> {
+    var lines: string[] = [];
+    var code = await runEsp32Boots([esp, other], env, function (s) { lines.push(s); });
+    return { code: code, lines: lines };
+  }
+
+  it('picks the ESP32 builds by the board in their manifest', function () {
+    assert.deepEqual(esp32Builds([esp, other, path.join(dir, 'none.js')]), [esp]);
+  });
+
+  it('says it skipped, and why, when ESPRUINO_ESP32_BIN is not set', async function () {
+    var r = await boots({});
+    assert.equal(r.code, 0);
+    assert.ok(/^skipped: ESPRUINO_ESP32_BIN not set/.test(r.lines[0]), r.lines.join('\n'));
+  });
+
+  it('fails when the interpreter does not store the file', async function () {
+    var bin = path.join(dir, 'fake');
+    fs.writeFileSync(bin, '#!/bin/sh\necho "#WRITTEN 1 1"\nsleep 5\n');
+    fs.chmodSync(bin, 0o755);
+    var r = await boots({ ESPRUINO_ESP32_BIN: bin, ESPRUINO_TIMEOUT: '1' });
+    assert.equal(r.code, 1);
+    assert.ok(r.lines.some(function (l) { return /^FAIL .*fw\.esp32-w5500-sim7600\.js booted from Storage .*writing \.bootcde to Storage failed/.test(l); }), r.lines.join('\n'));
+  });
+
+  it('boots an ESP32 build from Storage and prints its blocks after start-up and peak (ESPRUINO_ESP32_BIN)', async function () {
+    if (!process.env.ESPRUINO_ESP32_BIN) {
+      console.log('      skipped: ESPRUINO_ESP32_BIN not set');
+      this.skip();
+    }
+    var r = await boots({ ESPRUINO_ESP32_BIN: process.env.ESPRUINO_ESP32_BIN as string, ESPRUINO_TIMEOUT: '2' });
+    assert.equal(r.code, 0, r.lines.join('\n'));
+    assert.equal(r.lines.length, 1, r.lines.join('\n'));
+    assert.ok(/^ok {3}.*fw\.esp32-w5500-sim7600\.js boots from Storage in the ESP32 layout .*after start-up \d+ of 16383 blocks, peak \d+/.test(r.lines[0]), r.lines[0]);
   });
 });

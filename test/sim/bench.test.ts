@@ -16,12 +16,22 @@ describe('npm run bench (sim/bench), quick mode', function () {
   var r: BenchResult;
 
   before(async function () {
-    r = await runBench({ quick: true, build: false });
+    r = await runBench({ quick: true, build: false, esp32Bin: null });
   });
 
   it('produces every metric', function () {
     for (var k of KEYS) assert.ok(r.metrics[k], 'missing ' + k);
     for (var k2 of KEYS) if (k2 !== 'firmware_bytes') assert.equal(typeof r.metrics[k2].ours, 'number', k2);
+  });
+
+  it('records the ESP32 memory figures as not measured without an interpreter (null, not 0), and says why', function () {
+    for (var k of ['esp32_blocks.after_startup', 'esp32_blocks.peak', 'esp32_blocks.pool_8000_60s']) {
+      assert.ok(r.metrics[k], 'missing ' + k);
+      assert.equal(r.metrics[k].ours, null, k);
+      assert.equal(r.metrics[k].met, null, k);
+      assert.deepEqual(r.metrics[k].detail, { measured: false, reason: 'ESPRUINO_ESP32_BIN not set' });
+    }
+    assert.ok(r.notes.some(function (n) { return /^esp32_blocks: not measured \(ESPRUINO_ESP32_BIN not set/.test(n); }), r.notes.join('\n'));
   });
 
   it('runs the baseline in the same cases and gives the ratio baseline / ours', function () {
