@@ -70,6 +70,13 @@ describe('booting from Storage in the ESP32 layout (build/esp32-boot.ts)', funct
       assert.equal(analyzeBoot([]).peak, -1);
     });
 
+    it('names the known 2v29 UART bug beside its ASSERT, and nothing beside other failures', function () {
+      var r = analyzeBoot(['ASSERT(jsvHasStringExt(it->var)) FAILED AT src/jsvariterator.c:466', 'Uncaught Error: x']);
+      assert.equal(r.failures.length, 2);
+      assert.match(r.failures[0], /^ASSERT\(jsvHasStringExt.*#2718/);
+      assert.equal(r.failures[1], 'Uncaught Error: x');
+    });
+
     it('computes the CRC-32 that E.CRC32 and zlib compute', function () {
       var data = Buffer.from('var x = "\xff";\n'.repeat(300), 'latin1');
       var z = (zlib as any).crc32;
