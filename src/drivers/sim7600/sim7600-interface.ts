@@ -146,9 +146,9 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   _seq: number[] = [];
   _si = 0;
   _wait = 0;
-  _stm: TimerId = undefined;
-  _btm: TimerId = undefined;
-  _htm: TimerId = undefined;
+  _stm: TimerId;
+  _btm: TimerId;
+  _htm: TimerId;
   _dl = 0;
   _pinTried = false;
   _rung = -1;

@@ -106,7 +106,7 @@ export class WifiInterface extends IfBase implements NetInterface {
   creds: WifiCredentials;
   _cfg: WifiIpConfig;
   _ph = P_IDLE;
-  _tm: any = undefined;
+  _tm: any;
   _cands: Candidate[] = [];
   _ci = 0;
   _cur: WifiCredentialEntry | null = null;
@@ -124,7 +124,7 @@ export class WifiInterface extends IfBase implements NetInterface {
   _again = false;
   _socks: Array<NativeTcpSocket | NativeUdpSocket> = [];
   _scq: Array<(aps: WifiApInfo[] | null) => void> = [];
-  _scTm: any = undefined;
+  _scTm: any;
   _scanTo: number;
   _joinTo: number;
   _ipTo: number;
