@@ -26,9 +26,6 @@ export interface RuntimeOptions {
   loopIntervalMs?: number;
 }
 
-/** Manager events relayed to System.on. */
-var RELAYED = 'network_status,cloud_status,interface_status,cloud_interface_changed,network_reset,probe';
-
 /**
  * The running core behind the API facades: the device, its connection manager, the system mode, listening
  * mode, stored features and the setup()/loop() runner. One per device; the facades reach it through their
@@ -68,24 +65,15 @@ export class Runtime {
     this._loop = opts.loop || null;
     this.mgr = new ConnectionManager({
       clock: dev.clock, storage: dev.storage, log: dev.log, interfaces: dev.interfaces, cloud: dev.cloud,
-      policy: cfg.policy, settings: cfg.connection, seed: cfg.seed, rnd: cfg.rnd
+      policy: cfg.policy, settings: cfg.connection, seed: cfg.seed, rnd: cfg.rnd, relay: events
     });
     var f = this.storage.readJSON(FEATURES_FILE);
     this._feat = f && typeof f === 'object' ? f : {};
     this.mgr.setEthernetDetection(!!this._feat.eth);
     var self = this;
-    var relayed = RELAYED.split(',');
-    for (var i = 0; i < relayed.length; i++) this._relay(relayed[i]);
     this._runLoop = function () {
       self._tick();
     };
-  }
-
-  _relay(name: string): void {
-    var ev = this.events;
-    this.mgr.events.on(name, function (v: any) {
-      ev.emit(name, name, v);
-    });
   }
 
   /** Starts the manager per the mode, then setup() and loop() from the event loop. */

@@ -147,27 +147,9 @@ export class CloudSession implements CloudLink {
       keepAliveS: o.keepAliveS, maxPacket: this._maxP, maxTx: 2 * this._maxP, window: o.window,
       connectTimeoutMs: o.connectTimeoutMs, pingTimeoutMs: o.pingTimeoutMs,
       will: { topic: this._pre + 'status', payload: 'offline', qos: 1, retain: true },
-      onUp: function () {
-        self._up();
-      },
-      onDown: function (c, d) {
-        self._down(c, d);
-      },
-      onMessage: function (t, p) {
-        self._msg(t, p);
-      },
-      onPubAck: function (e) {
-        self._acked(e);
-      },
-      onSubAck: function (e, codes) {
-        if (codes && codes.indexOf(0x80) >= 0) self._log.log(LOG_WARN, 'cloud', 'subscription refused');
-      },
-      onRx: function () {
-        self.events.emit('rx');
-      },
-      onDrain: function () {
-        self._pump();
-      },
+      // The client calls these with this session as `this`: no closure per callback.
+      onUp: this._up, onDown: this._down, onMessage: this._msg, onPubAck: this._acked, onSubAck: this._subAck,
+      onRx: this._rx, onDrain: this._pump, ctx: this,
     });
   }
 
@@ -340,6 +322,14 @@ export class CloudSession implements CloudLink {
     var f: string[] = [];
     for (var i = 0; i < this._subs.length; i++) if (f.indexOf(this._subs[i].f) < 0) f.push(this._subs[i].f);
     return f;
+  }
+
+  _subAck(e: any, codes: number[] | null): void {
+    if (codes && codes.indexOf(0x80) >= 0) this._log.log(LOG_WARN, 'cloud', 'subscription refused');
+  }
+
+  _rx(): void {
+    this.events.emit('rx');
   }
 
   _up(): void {

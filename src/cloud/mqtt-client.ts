@@ -76,6 +76,8 @@ export interface MqttClientOptions {
   onRx?: () => void;
   /** The outgoing backlog emptied after the socket had been full. */
   onDrain?: () => void;
+  /** Receiver (`this`) of the on* callbacks; default this options object. Lets an owner pass its methods. */
+  ctx?: any;
 }
 
 /** A QoS 1 publish awaiting PUBACK. */
@@ -317,7 +319,7 @@ export class MqttClient {
     var i: number;
     var g: any;
     var w: PingWait[];
-    if (o.onRx) o.onRx();
+    if (o.onRx) o.onRx.call(o.ctx || o);
     if (this._st === MC_CONNACK) {
       if (t !== CONNACK) return this._fail(MQ_D_PROTOCOL, t);
       if (p.rc) return this._fail(MQ_D_REFUSED, p.rc!);
@@ -326,20 +328,20 @@ export class MqttClient {
       this._log.log(LOG_INFO, 'mqtt', 'up' + (p.sp ? ' (session present)' : ''));
       if (this._ka) this._kt = this._ck.setTimeout(this._onKa, this._ka * 1000);
       this._resend();
-      if (o.onUp) o.onUp(!!p.sp);
+      if (o.onUp) o.onUp.call(o.ctx || o, !!p.sp);
       return;
     }
     if (this._st !== MC_UP) return;
     if (t === PUBLISH) {
       if (p.qos! > 1) return this._fail(MQ_D_PROTOCOL, t);
-      if (o.onMessage) o.onMessage(p.topic!, p.payload!, p.qos!, !!p.retain);
+      if (o.onMessage) o.onMessage.call(o.ctx || o, p.topic!, p.payload!, p.qos!, !!p.retain);
       if (p.qos && this._st === MC_UP) this._send(encAck(PUBACK, p.id!));
     } else if (t === PUBACK) {
       for (i = 0; i < this._win.length; i++) {
         if (this._win[i].i === p.id) {
           // two steps: Espruino 2v29 throws on `x = a.splice(i, 1)[0].p` when p holds undefined
           g = this._win.splice(i, 1)[0];
-          if (o.onPubAck) o.onPubAck(g.g);
+          if (o.onPubAck) o.onPubAck.call(o.ctx || o, g.g);
           return;
         }
       }
@@ -347,7 +349,7 @@ export class MqttClient {
       for (i = 0; i < this._pend.length; i++) {
         if (this._pend[i].i === p.id) {
           g = this._pend.splice(i, 1)[0];
-          if (o.onSubAck) o.onSubAck(g.g, p.granted || null);
+          if (o.onSubAck) o.onSubAck.call(o.ctx || o, g.g, p.granted || null);
           return;
         }
       }
@@ -413,14 +415,14 @@ export class MqttClient {
     if (this._q || !this._full) return;
     this._full = false;
     this._resend();
-    if (this._o.onDrain) this._o.onDrain();
+    if (this._o.onDrain) this._o.onDrain.call(this._o.ctx || this._o);
   }
 
   _fail(code: number, detail: number): void {
     if (this._st === MC_DOWN) return;
     this._log.log(LOG_WARN, 'mqtt', 'down: ' + nameAt(MQ_DOWN_CAUSES, code) + ' ' + detail);
     this._down();
-    if (this._o.onDown) this._o.onDown(code, detail);
+    if (this._o.onDown) this._o.onDown.call(this._o.ctx || this._o, code, detail);
   }
 
   /** Tears the connection down: every later callback of the old socket is ignored. */

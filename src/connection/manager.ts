@@ -36,6 +36,11 @@ export interface ManagerOptions {
   /** Random numbers in [0, 1) for jitter and nonces; default a Prng seeded from `seed` or the MACs. */
   rnd?: () => number;
   seed?: number;
+  /**
+   * Also gets every event but "state", as (name, name, value), before the manager's own listeners: the
+   * runtime's System events, with no relay closure per event name.
+   */
+  relay?: Emitter;
 }
 
 /** Per-interface bookkeeping. */
@@ -135,6 +140,7 @@ export class ConnectionManager {
   _clock: Clock;
   _log: Log;
   _cloud: CloudLink;
+  _relay: Emitter | null;
   _rnd: () => number;
   _recs: IfRec[] = [];
   _seq: FailoverSequence;
@@ -193,6 +199,7 @@ export class ConnectionManager {
     this._t0 = opts.clock.now();
     this._log = opts.log || NULL_LOG;
     this._cloud = opts.cloud;
+    this._relay = opts.relay || null;
     this.policy = opts.policy || new ConnectionPolicy(opts.settings);
     var seed = opts.seed;
     if (seed === undefined) {
@@ -545,6 +552,12 @@ export class ConnectionManager {
 
   // ---------------------------------------------------------------- internals: the decision loop
 
+  /** Emits a System-visible event: first to the relay (if any), then to the manager's listeners. */
+  _emit(ev: string, v: any): void {
+    if (this._relay) this._relay.emit(ev, ev, v);
+    this.events.emit(ev, v);
+  }
+
   _setState(st: number): void {
     if (st === this._st) return;
     this._st = st;
@@ -555,7 +568,7 @@ export class ConnectionManager {
   _setCs(v: number): void {
     if (v === this._cs) return;
     this._cs = v;
-    this.events.emit('cloud_status', v);
+    this._emit('cloud_status', v);
   }
 
   _cause(code: string, text: string): void {
@@ -725,7 +738,7 @@ export class ConnectionManager {
       var r = this._recOf(res[i].id);
       if (r) r.probe = res[i];
     }
-    this.events.emit('probe', res);
+    this._emit('probe', res);
     var inp = this._input();
     var cands = this._candidates(inp);
     if (whileUp) {
@@ -846,7 +859,7 @@ export class ConnectionManager {
     if (this._moves.length > MOVES_MAX) this._moves.splice(0, this._moves.length - MOVES_MAX);
     if (from !== null) this._lastMoveAt = now;
     this._lastId = to;
-    this.events.emit('cloud_interface_changed', { from: from, to: to, reason: code });
+    this._emit('cloud_interface_changed', { from: from, to: to, reason: code });
   }
 
   _startLiveness(r: IfRec): void {
@@ -941,7 +954,7 @@ export class ConnectionManager {
   /** After long continuous failure: power-cycle every wanted interface. */
   _resetInterfaces(): void {
     this._log.log(LOG_WARN, 'mgr', 'resetting the network interfaces');
-    this.events.emit('network_reset');
+    this._emit('network_reset', undefined);
     for (var i = 0; i < this._recs.length; i++) {
       var r = this._recs[i];
       if (!this._wanted(r)) continue;
@@ -1148,7 +1161,7 @@ export class ConnectionManager {
       r.downs.push(now);
       if (r.downs.length > 8) r.downs.shift();
     }
-    this.events.emit('interface_status', { id: r.i.id, kind: r.i.kind, state: st, reason: reason || R_NONE });
+    this._emit('interface_status', { id: r.i.id, kind: r.i.kind, state: st, reason: reason || R_NONE });
     this._netStatus();
     if (st !== IF_READY && r === this._cur) {
       var what = r.i.id + (st === IF_FAILED ? ' failed (' + nameAt(REASONS, reason || R_NO_LINK) + ')' : ' went ' + nameAt(IF_STATES, st));
@@ -1193,7 +1206,7 @@ export class ConnectionManager {
     var v = this._netAggregate();
     if (v === this._ns) return;
     this._ns = v;
-    this.events.emit('network_status', v);
+    this._emit('network_status', v);
   }
 }
 

@@ -158,17 +158,20 @@ export var DEFAULT_SETTINGS: PolicySettings = {
   requireTls: false
 };
 
-/** `base` with the members of `over` replaced (the probe spec merged member by member). A new object. */
+/**
+ * `base` with the members of `over` replaced (the probe spec merged member by member). A new object whose
+ * prototype is `base`: only the overrides are its own, so a policy costs a few blocks, not a copy of every
+ * setting. Nothing enumerates settings; they are read by name.
+ */
 export function mergeSettings(base: PolicySettings, over?: any): PolicySettings {
-  var out: any = {};
+  var out: any = Object.create(base);
   var k;
-  for (k in base) out[k] = (base as any)[k];
-  var p: any = {};
-  for (k in base.probe) p[k] = (base.probe as any)[k];
   if (over) {
     for (k in over) {
       if (k === 'probe') {
+        var p: any = Object.create(base.probe);
         for (var j in over.probe) p[j] = over.probe[j];
+        out.probe = p;
       } else if (over[k] !== undefined) {
         if (!(k in base)) throw new TypeError('unknown connection setting: ' + k);
         if (typeof over[k] !== typeof (base as any)[k]) throw new TypeError('connection setting ' + k + ' must be a ' + typeof (base as any)[k]);
@@ -176,7 +179,6 @@ export function mergeSettings(base: PolicySettings, over?: any): PolicySettings 
       }
     }
   }
-  out.probe = p;
   return out;
 }
 

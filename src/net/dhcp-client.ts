@@ -71,7 +71,7 @@ export class DhcpClient {
   _st = D_OFF;
   _sock: UdpSocket | null = null;
   _xid = 0;
-  _tm: any = undefined;
+  _tm: any;
   _tries = 0;
   _delay = 0;
   _t0 = 0;

@@ -52,7 +52,7 @@ export class DnsClient {
   _c: CacheEntry[] = [];
   _sock: UdpSocket | null = null;
   _id = 0;
-  _tm: any = undefined;
+  _tm: any;
   _onTm: () => void;
   _onMsg: (data: string, host: string, port: number) => void;
   _onSockClose: (err: number) => void;

@@ -143,9 +143,9 @@ export class AtEngine {
   _q: AtCmd[] = [];
   _cur: AtCmd | null = null;
   _sg = SG_IDLE;
-  _tm: TimerId = undefined;
+  _tm: TimerId;
   _w: AtCmd[] = [];
-  _wt: TimerId = undefined;
+  _wt: TimerId;
   _buf = '';
   _bin = 0;
   _binTo: AtCmd | null = null;

@@ -116,7 +116,7 @@ export class Modem {
   _ps: GpioPin | undefined;
   _t: ModemTimings;
   _pw = PW_OFF;
-  _ptm: TimerId = undefined;
+  _ptm: TimerId;
   _pcb: ((ok: boolean) => void) | null = null;
   _pco: any;
   _dl = 0;

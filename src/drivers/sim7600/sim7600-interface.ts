@@ -101,6 +101,9 @@ var SEQ_RUNG = [
   [ST_POWER_OFF, ST_POWER_ON, ST_SIM, ST_REG, ST_PDP_CFG, ST_NETOPEN, ST_RXMODE, ST_IPADDR, ST_INFO],
 ];
 
+/** Links and SSL sessions together: the slots of `_socks`. */
+const N_LINKS = SIM7600_LINKS + SIM7600_SSL_SESSIONS;
+
 const K_NONE = 0;
 const K_ON = 1;
 const K_CONNECT = 2;
@@ -136,15 +139,16 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   _bud: number[];
   _txMax: number;
   _retries: number;
+  /** By link (0–9 CIP, 10–11 SSL sessions); a free link's slot is empty or null. */
   _socks: Array<CellSocket | null> = [];
   _want = W_OFF;
   _kind = K_NONE;
   _seq: number[] = [];
   _si = 0;
   _wait = 0;
-  _stm: TimerId = undefined;
-  _btm: TimerId = undefined;
-  _htm: TimerId = undefined;
+  _stm: TimerId;
+  _btm: TimerId;
+  _htm: TimerId;
   _dl = 0;
   _pinTried = false;
   _rung = -1;
@@ -166,7 +170,6 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._bud = o.rungBudgetsMs && o.rungBudgetsMs.length === 4 ? o.rungBudgetsMs : DEFAULT_RUNG_BUDGETS;
     this._txMax = o.txBufMax || 4096;
     this._retries = o.sendRetries === undefined ? 1 : o.sendRetries;
-    for (var i = 0; i < SIM7600_LINKS + SIM7600_SSL_SESSIONS; i++) this._socks.push(null);
     this._lport = 40000 + Math.floor(o.clock.now()) % 1000;
     // The modem's callbacks and events get this interface as their receiver (`this`); only the timers'
     // callbacks are bound copies.
@@ -421,7 +424,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this.events.emit('info', this.info());
     this._clk().clearInterval(this._htm);
     this._htm = this._ct.healthMs > 0 ? this._clk().setInterval(this._onHealth, this._ct.healthMs) : undefined;
-    for (var i = 0; i < this._socks.length; i++) {
+    for (var i = 0; i < N_LINKS; i++) {
       var s = this._socks[i];
       if (s) this._kick(s);
     }
@@ -622,7 +625,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
 
   _onLateOpen(l: number, err: number): void {
     var s = this._socks[l];
-    if (err === 0 && l >= 0 && l < this._socks.length && (!s || s.op !== OP_OPEN)) this._closeLink(l, null, noop);
+    if (err === 0 && l >= 0 && l < N_LINKS && (!s || s.op !== OP_OPEN)) this._closeLink(l, null, noop);
   }
 
   // ---- sockets ----
@@ -643,10 +646,12 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
 
   /** Ends every socket with `err` and frees every link (the modem's links are gone or going). */
   _dropAll(err: number): void {
-    for (var i = 0; i < this._socks.length; i++) {
+    for (var i = 0; i < N_LINKS; i++) {
       var s = this._socks[i];
-      this._socks[i] = null;
-      if (s) s._end(err);
+      if (s) {
+        this._socks[i] = null;
+        s._end(err);
+      }
     }
   }
 
@@ -802,7 +807,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   }
 
   _onIpClose(l: number, reason: number): void {
-    var s = l >= 0 && l < this._socks.length ? this._socks[l] : null;
+    var s = l >= 0 && l < N_LINKS ? this._socks[l] : null;
     if (!s) return;
     if (s.st === SK_CLOSED) {
       if (s.op !== OP_CLOSE) this._free(s);

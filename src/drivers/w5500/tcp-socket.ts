@@ -50,7 +50,7 @@ export class W5500Tcp implements TcpSocket {
   _wantW = false;
   _rxMore = false;
   _lport = 0;
-  _tm: any = undefined;
+  _tm: any;
   _onTm: () => void;
   _onRes: (err: number, ip: string) => void;
 

@@ -154,8 +154,8 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   _nOpen = 0;
   _ph = PH_NONE;
   _n = 0;
-  _tm: any = undefined;
-  _pt: any = undefined;
+  _tm: any;
+  _pt: any;
   _pDue = 0;
   _fastUntil = 0;
   _linkDue = 0;

@@ -106,7 +106,7 @@ export class WifiInterface extends IfBase implements NetInterface {
   creds: WifiCredentials;
   _cfg: WifiIpConfig;
   _ph = P_IDLE;
-  _tm: any = undefined;
+  _tm: any;
   _cands: Candidate[] = [];
   _ci = 0;
   _cur: WifiCredentialEntry | null = null;
@@ -124,7 +124,7 @@ export class WifiInterface extends IfBase implements NetInterface {
   _again = false;
   _socks: Array<NativeTcpSocket | NativeUdpSocket> = [];
   _scq: Array<(aps: WifiApInfo[] | null) => void> = [];
-  _scTm: any = undefined;
+  _scTm: any;
   _scanTo: number;
   _joinTo: number;
   _ipTo: number;
@@ -133,13 +133,13 @@ export class WifiInterface extends IfBase implements NetInterface {
   _max: number;
   _rejoin: number;
   _maxSocks: number;
-  _onEv: (ev: string, d: any) => void;
-  _onRoundScan: (aps: WifiApInfo[] | null) => void;
-  _onTimer: () => void;
-  _onScanTo: () => void;
-  _onScanDone: (aps: any) => void;
-  _onLeft: () => void;
-  _onGone: (s: NativeTcpSocket | NativeUdpSocket) => void;
+  _onEv!: (ev: string, d: any) => void;
+  _onRoundScan!: (aps: WifiApInfo[] | null) => void;
+  _onTimer!: () => void;
+  _onScanTo!: () => void;
+  _onScanDone!: (aps: any) => void;
+  _onLeft!: () => void;
+  _onGone!: (s: NativeTcpSocket | NativeUdpSocket) => void;
 
   constructor(opts: WifiInterfaceOptions) {
     super('wl0', 'wifi', opts.log);
@@ -160,6 +160,15 @@ export class WifiInterface extends IfBase implements NetInterface {
     this._maxSocks = opts.maxSockets || 8;
     var c = this._st2.readJSON(WIFI_IP_FILE);
     this._cfg = c && c.dhcp === false && isIpv4(c.ip) ? c : { dhcp: true };
+  }
+
+  /**
+   * Makes the callbacks the radio, the clock and the sockets get, and subscribes to the radio's events,
+   * on the first scan or round: an interface that never scans or joins makes none. Radio events before
+   * the first join are ignored by `_event` anyway (it acts only while joining or up).
+   */
+  _fns(): void {
+    if (this._onTimer !== undefined) return;
     var self = this;
     this._onEv = function (ev: string, d: any) {
       self._event(ev, d);
@@ -185,6 +194,7 @@ export class WifiInterface extends IfBase implements NetInterface {
     };
     if (this._radio) this._radio.onEvent(this._onEv);
   }
+
 
   // ---- credentials (forwarded to the store; new credentials lift the retry backoff) ----
 
@@ -398,6 +408,7 @@ export class WifiInterface extends IfBase implements NetInterface {
 
   /** Waits `ms` (at least 0), then runs a round. */
   _wait(ms: number): void {
+    this._fns();
     this._phase(P_WAIT);
     this._tm = this._clock.setTimeout(this._onTimer, ms > 0 ? ms : 0);
   }
@@ -603,6 +614,7 @@ export class WifiInterface extends IfBase implements NetInterface {
 
   /** Scans, sharing one radio scan among callers; `cb(null)` when it timed out. */
   _scan(cb: (aps: WifiApInfo[] | null) => void): void {
+    this._fns();
     if (!this._radio) {
       this._clock.setTimeout(function () {
         cb(null);
