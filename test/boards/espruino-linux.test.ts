@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as path from 'path';
 import { checkBuiltFile } from '../../build/gate';
 import { buildLinuxFirmware, runE2e, runUnreachable, E2eResult, DEFAULT_SKETCH } from '../../tools/e2e-espruino';
+import { knownInterpreterBug } from '../../build/esp32-boot';
 
 var BIN = process.env.ESPRUINO_BIN;
 var ESP32_BIN = process.env.ESPRUINO_ESP32_BIN;
@@ -149,6 +150,13 @@ describe('board espruino-linux', function () {
     });
 
     it('connects, publishes, survives a broker restart and probes, without an uncaught error', function () {
+      // Espruino 2v29 itself loses (debug build: ASSERTs on) UART bursts of more than one 64-byte event
+      // (its bug #2718, fixed after 2v29; docs/espruino-notes.md): that run says nothing about the firmware.
+      var bug = e2e.lines.map(knownInterpreterBug).filter(function (n) { return n !== ''; })[0];
+      if (bug) {
+        console.log('      pending: the interpreter stopped on a known Espruino fault, not the firmware:' + bug);
+        this.skip();
+      }
       for (var c of e2e.checks) {
         if (c.skipped) continue;
         assert.ok(c.ok, c.name + ': ' + c.detail + '\n' + e2e.lines.join('\n'));
