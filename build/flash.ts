@@ -10,7 +10,7 @@
  * Storage (`.bootcde`), where function bodies stay in flash and only objects take variable blocks. That is
  * the only way today's firmware fits. `--save` is still accepted and means the same. `--ram` uploads to
  * RAM instead (the REPL holds the whole text in variable blocks, nothing survives a reset); a file whose
- * text alone needs more blocks than the ESP32's pool is refused (see ramRefusal).
+ * text, held twice while it loads, needs more blocks than the ESP32's pool is refused (see ramRefusal).
  * The command exits non-zero when the CLI cannot reach the board (the CLI itself exits 0 then).
  * `--dry-run` prints the mode and the command line and does nothing else.
  */
@@ -66,18 +66,22 @@ export function stringBlocks(n: number): number {
 }
 
 /**
- * Why a RAM upload of a file of this many bytes cannot work, or '' when it might. The rule: sent to the
- * REPL, the text is held in variable blocks before anything runs, so a file whose text alone needs more
- * blocks than the pool cannot load at all. Passing this rule is necessary, not sufficient: the objects the
- * code creates need blocks too.
+ * Why a RAM upload of a file of this many bytes cannot work, or '' when it might. Sent to the REPL, the
+ * one-line file is held in variable blocks as the input line, and while it runs every function body is
+ * copied out of that line into blocks of its own: at the peak the text is there twice. The rule: refuse
+ * when 2 x stringBlocks(bytes) exceeds the pool (so anything over about 80 KB on an ESP32). Measured in
+ * the ESP32 layout, piping one-line files of small module definitions into the REPL: 50 KB loaded (8 111
+ * blocks in use after), 70 KB and 90 KB ran OUT OF MEMORY, and so did the 160 KB firmware. Passing the
+ * rule is necessary, not sufficient: the objects the code creates need blocks too.
  */
 export function ramRefusal(bytes: number, pool?: number): string {
   var max = pool || ESP32_POOL_BLOCKS;
-  var need = stringBlocks(bytes);
+  var need = 2 * stringBlocks(bytes);
   if (need <= max) return '';
-  return 'a RAM upload cannot fit: the file is ' + bytes + ' bytes, and its text alone needs about ' + need +
-    ' variable blocks (10 characters per 14-byte block) while the ESP32 has at most ' + max +
-    '. Boot it from Storage instead (npm run flash without --ram): there the code stays in flash.';
+  return 'a RAM upload cannot fit: the file is ' + bytes + ' bytes, and while it loads its text is held twice ' +
+    '(the REPL line and the function bodies copied from it), about ' + need + ' variable blocks at 10 characters ' +
+    'per 14-byte block, while the ESP32 has at most ' + max + '. Boot it from Storage instead (npm run flash ' +
+    'without --ram): there the code stays in flash.';
 }
 
 /** The built file's base name for these options (as `npm run build` names it). */

@@ -86,17 +86,19 @@ describe('flash command', function () {
     assert.equal(stringBlocks(12000), 1201);
   });
 
-  it('refuses a RAM upload whose text alone needs more blocks than the ESP32 pool, with the reason', function () {
+  it('refuses a RAM upload whose text, held twice while it loads, needs more blocks than the ESP32 pool', function () {
     assert.equal(ESP32_POOL_BLOCKS, 16383);
-    assert.equal(ramRefusal(163829), '');            // 16383 blocks: the pool exactly
-    assert.equal(ramRefusal(60000), '');
-    var why = ramRefusal(163830);                    // 16384 blocks
-    assert.match(why, /163830 bytes/);
+    assert.equal(ramRefusal(81909), '');             // 2 x 8191 = 16382 blocks
+    assert.equal(ramRefusal(50000), '');
+    var why = ramRefusal(81910);                     // 2 x 8192 = 16384 blocks
+    assert.match(why, /81910 bytes/);
+    assert.match(why, /held twice/);
     assert.match(why, /16384 variable blocks/);
     assert.match(why, /at most 16383/);
     assert.match(why, /Storage/);
     assert.match(ramRefusal(171260), /cannot fit/);
-    assert.match(ramRefusal(60000, 5000), /at most 5000/);
+    assert.match(ramRefusal(160106), /cannot fit/);   // today's firmware
+    assert.match(ramRefusal(30000, 5000), /at most 5000/);
   });
 
   function planIn(root: string, o: { ram?: boolean; cli: string }): FlashPlan {
@@ -110,8 +112,8 @@ describe('flash command', function () {
     var root = path.join(tmp, 'big');
     var cli = fakeCli(tmp, 'Connected\n', '', 0);
     var plan = planIn(root, { ram: true, cli: cli });
-    fs.writeFileSync(path.join(root, plan.file), 'x'.repeat(170000));
-    assert.throws(function () { flashBuilt(plan, '/dev/ttyFAKE', ['src/index']); }, /not flashing: a RAM upload cannot fit: the file is 170000 bytes/);
+    fs.writeFileSync(path.join(root, plan.file), 'x'.repeat(90000));
+    assert.throws(function () { flashBuilt(plan, '/dev/ttyFAKE', ['src/index']); }, /not flashing: a RAM upload cannot fit: the file is 90000 bytes/);
     assert.equal(fs.existsSync(cli + '.ran'), false);
     // the same file boots from Storage: no refusal, the CLI runs with SAVE_ON_SEND=1
     var plan2 = planIn(root, { cli: cli });
