@@ -54,6 +54,7 @@ import { EspruinoUart } from '../hal/espruino/uart';
 import { EspruinoPin } from '../hal/espruino/gpio';
 import { EspruinoSockets } from '../hal/espruino/sockets';
 import { EspruinoWifiRadio } from '../hal/espruino/wifi-radio';
+import { espruinoMemory } from '../hal/espruino/memory';
 import { NetInterface } from '../src/net/interface';
 import { W5500Interface } from '../src/drivers/w5500/w5500-interface';
 import { Sim7600Interface } from '../src/drivers/sim7600/sim7600-interface';
@@ -390,7 +391,7 @@ function assemble(b: Board, storage: EspruinoStorage, dc: DeviceConfig, sk: any)
   if (storage.read(FEATURES_FILE) === undefined) storage.writeJSON(FEATURES_FILE, cfg.ethernet ? { eth: 1 } : {});
   dc.policy = policy;
   if (!dc.rnd) dc.rnd = Math.random;
-  var device: Device = { clock: clock, storage: storage, log: log, interfaces: ifs, cloud: cloud, config: dc };
+  var device: Device = { clock: clock, storage: storage, log: log, interfaces: ifs, cloud: cloud, config: dc, mem: espruinoMemory };
   b.device = device;
   b.runtime = startRuntime(device, {
     mode: sk ? sk.mode : undefined, setup: sk && sk.setup, loop: sk && sk.loop,

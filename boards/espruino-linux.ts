@@ -26,6 +26,7 @@ import { EspruinoLog } from '../hal/espruino/log';
 import { EspruinoStorage } from '../hal/espruino/storage';
 import { EspruinoSockets } from '../hal/espruino/sockets';
 import { EspruinoPin } from '../hal/espruino/gpio';
+import { espruinoMemory } from '../hal/espruino/memory';
 import { NetInterface } from '../src/net/interface';
 import { NativeIf } from '../src/net/native-if';
 import { Sim7600Interface } from '../src/drivers/sim7600/sim7600-interface';
@@ -187,7 +188,7 @@ export function start(opts?: LinuxBoardOptions): LinuxBoard | null {
   if (cfg.connection) dc.connection = cfg.connection;
   // No Math.random here: the Linux build never seeds it (every device would draw the same jitter). The
   // manager's own generator is seeded from the MAC and the clock.
-  var device: Device = { clock: clock, storage: storage, log: log, interfaces: ifs, cloud: cloud, config: dc };
+  var device: Device = { clock: clock, storage: storage, log: log, interfaces: ifs, cloud: cloud, config: dc, mem: espruinoMemory };
   var b: LinuxBoard = { cfg: cfg, log: log, host: host, device: device, cloud: cloud, runtime: null };
   current = b;
   cloud.events.on('up', function () {

@@ -26,6 +26,7 @@ import { FileStorage } from '../hal/host/file-storage';
 import { MemoryLog } from '../hal/host/console-log';
 import { HostWifiRadio } from '../hal/host/wifi-radio';
 import { SimNicSockets } from '../hal/host/sim-nic-sockets';
+import { HostMemory } from '../hal/host/memory';
 import { World, WorldOptions } from '../sim/world/world';
 import { Scenario, ScenarioRun, loadScenario, validateScenario, runScenario } from '../sim/world/scenario';
 import { W5500Model } from '../sim/w5500/w5500-model';
@@ -105,6 +106,8 @@ export interface SimBoard {
   readonly manager: ConnectionManager;
   readonly session: CloudSession;
   readonly storage: Storage;
+  /** The board's variable pool stand-in: `memory.low()` reports low memory to the runtime. */
+  readonly memory: HostMemory;
   readonly log: MemoryLog;
   readonly sketch: SketchExports;
   readonly deviceId: string;
@@ -230,7 +233,8 @@ export async function createSimBoard(opts?: SimBoardOptions): Promise<SimBoard> 
     clock: clock, log: log, storage: storage, host: world.cloud.name, port: world.cloud.broker.port,
     echoPort: world.cloud.echo.port, deviceId: deviceId, keepAliveS: backstopKeepAliveS(policy),
   }, o.session || {}));
-  var device: Device = { clock: clock, storage: storage, log: log, interfaces: list, cloud: session, config: { policy: policy, seed: seed } };
+  var memory = new HostMemory();
+  var device: Device = { clock: clock, storage: storage, log: log, interfaces: list, cloud: session, config: { policy: policy, seed: seed }, mem: memory };
 
   if (sketch.mode !== undefined && !api.started()) api.setMode(sketch.mode);
   else if (o.mode !== undefined) api.setMode(o.mode);
@@ -240,7 +244,7 @@ export async function createSimBoard(opts?: SimBoardOptions): Promise<SimBoard> 
   var stopped = false;
   var board: SimBoard = {
     world: world, clock: clock, scenario: scenario, scenarioRun: null, device: device, api: api, runtime: runtime,
-    manager: runtime.mgr, session: session, storage: storage, log: log, sketch: sketch, deviceId: deviceId,
+    manager: runtime.mgr, session: session, storage: storage, memory: memory, log: log, sketch: sketch, deviceId: deviceId,
     ifs: ifs, w5500: w5500, sim7600: sim7600, t0: t0,
     play: function () {
       if (!board.scenarioRun && scenario) board.scenarioRun = runScenario(world, scenario);

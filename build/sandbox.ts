@@ -5,7 +5,8 @@
  * - `Modules.addCached(id, fn)` runs `fn` at once with its own `exports` and `module` (and `this` =
  *   exports), seeing globals only, like Espruino; `require(id)` returns a cached module or throws
  *   `Module "id" not found`;
- * - `clearTimeout(undefined)` throws, as on Espruino; `console.log` lines are collected.
+ * - `clearTimeout(undefined)` throws, as on Espruino; `console.log` lines are collected;
+ * - `E.getErrorFlags()` answers [] (no interpreter error: the memory binding polls it).
  * It cannot take away what Node's engine does by itself (hoisting, `Array.prototype.slice`): the hoisting
  * pass and the gate cover those.
  */
@@ -76,6 +77,7 @@ export function runInSandbox(code: string, o?: SandboxOptions): Promise<SandboxR
   }
   var sandbox: any = {
     console: { log: print },
+    E: { getErrorFlags: function () { return []; } },
     setTimeout: function (fn: any, ms?: number) {
       var args = [].slice.call(arguments, 2);
       var id = nextId++;

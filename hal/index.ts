@@ -7,3 +7,4 @@ export * from './storage';
 export * from './log';
 export * from './wifi-radio';
 export * from './sockets';
+export * from './memory';

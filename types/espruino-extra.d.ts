@@ -30,6 +30,7 @@ declare var process: {
 declare namespace E {
   function getSizeOf(v: any, depth?: number): number;
   function getErrorFlags(): string[];
+  function on(event: string, fn: (...args: any[]) => void): void;
 }
 
 interface EspruinoStorageModule {

@@ -24,7 +24,7 @@ export var NetworkInterfaceConfigSource = { NONE: 0, DHCP: 1, STATIC: 2 };
 
 /** Events System.on accepts ("all_events" subscribes to every one), comma-separated (util/names.ts). */
 export var SYSTEM_EVENT_LIST = 'network_status,cloud_status,interface_status,cloud_interface_changed,setup_begin,setup_end,' +
-  'network_reset,probe,network_credentials,loop_error';
+  'network_reset,probe,network_credentials,loop_error,low_memory';
 
 /** Argument of the network_credentials event. */
 export const NETWORK_CREDENTIALS_ADDED = 1;

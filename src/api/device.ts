@@ -1,6 +1,7 @@
 import { Clock } from '../../hal/clock';
 import { Storage } from '../../hal/storage';
 import { Log } from '../../hal/log';
+import { Memory } from '../../hal/memory';
 import { NetInterface } from '../net/interface';
 import { CloudLink } from '../connection/cloud-link';
 import { Policy } from '../connection/policy';
@@ -26,4 +27,6 @@ export interface Device {
   interfaces: NetInterface[];
   cloud: CloudLink;
   config?: DeviceConfig;
+  /** The variable pool: when it reports low memory the runtime sheds what it can (System "low_memory"). */
+  mem?: Memory;
 }

@@ -1,6 +1,6 @@
 import { Clock, TimerId } from '../../hal/clock';
 import { Storage } from '../../hal/storage';
-import { Log, NULL_LOG, LOG_ERROR, LOG_INFO } from '../../hal/log';
+import { Log, NULL_LOG, LOG_ERROR, LOG_INFO, LOG_WARN } from '../../hal/log';
 import { Emitter } from '../util/emitter';
 import { IfKind } from '../net/types';
 import { NetInterface } from '../net/interface';
@@ -74,6 +74,26 @@ export class Runtime {
     this._runLoop = function () {
       self._tick();
     };
+    if (dev.mem) {
+      dev.mem.onLow(function (f) {
+        if (self._running) self._low(f);
+      });
+    }
+  }
+
+  /**
+   * Low memory: first frees what costs nothing to rebuild (the manager's move history, the probes'
+   * resolved addresses), then the cloud session's shed (QoS 1 to Storage, QoS 0 refused for a while),
+   * then reports System "low_memory" {used, total, flags} with the pool after that.
+   */
+  _low(f: string[]): void {
+    var m = this.mgr;
+    m._moves = [];
+    m._prober.forget();
+    if (this.dev.cloud.shed) this.dev.cloud.shed();
+    var u = this.dev.mem!.usage();
+    this.log.log(LOG_WARN, 'rt', 'low memory: ' + u.usage + ' of ' + u.total);
+    this.events.emit('low_memory', 'low_memory', { used: u.usage, total: u.total, flags: f });
   }
 
   /** Starts the manager per the mode, then setup() and loop() from the event loop. */

@@ -29,7 +29,8 @@ function eventNames(events: any): string[] {
 /**
  * System: events, features, configuration, the system mode and waitFor. Handlers get (event, data):
  * network_status / cloud_status → Particle's numeric values; interface_status → {id, kind, state, reason};
- * cloud_interface_changed → {from, to, reason}; setup_begin / setup_end (listening mode).
+ * cloud_interface_changed → {from, to, reason}; setup_begin / setup_end (listening mode);
+ * low_memory → {used, total, flags} (blocks, after the runtime shed what it could).
  */
 export class SystemClass {
   readonly _h: SystemHost;

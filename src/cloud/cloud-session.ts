@@ -124,6 +124,8 @@ export class CloudSession implements CloudLink {
   _nf = 0;
   _nv = 0;
   _always: boolean;
+  /** Clock time of the last low-memory report. */
+  _lm = -1e12;
 
   constructor(o: CloudSessionOptions) {
     var self = this;
@@ -241,7 +243,7 @@ export class CloudSession implements CloudLink {
     var up = this._st === SS_UP;
     var r: number;
     if (t.length + p.length + 7 > this._maxP) r = PUB_TOO_BIG;
-    else if (!qos) r = !up ? PUB_OFFLINE : this._cl.publish(t, p, 0, ret) ? PUB_BUSY : PUB_OK;
+    else if (!qos) r = !up ? PUB_OFFLINE : this._ck.now() - this._lm < 10000 || this._cl.publish(t, p, 0, ret) ? PUB_BUSY : PUB_OK;
     else {
       var a = this._ob.add(t, p, ret, !up || this._always);
       if (a) r = a === OB_FULL ? PUB_FULL : PUB_TOO_BIG;
@@ -303,6 +305,15 @@ export class CloudSession implements CloudLink {
     if (!this._vars['$' + name]) this._nv++;
     this._vars['$' + name] = getter;
     return true;
+  }
+
+  /**
+   * Low memory: every queued QoS 1 publish goes to Storage (the copies of those not in flight leave RAM)
+   * and QoS 0 publishes are refused with PUB_BUSY for 10 s rather than added to the send backlog.
+   */
+  shed(): void {
+    this._lm = this._ck.now();
+    this._ob.persist();
   }
 
   /** Writes every unacknowledged QoS 1 publish to Storage now (before a controlled reboot). */

@@ -41,4 +41,6 @@ export interface CloudLink {
    * Without it the manager moves break-before-make (disconnect, then connect).
    */
   handover?(iface: NetInterface, cb: (reason: number) => void): void;
+  /** Optional: memory is low; free what can be rebuilt, never a QoS 1 message. */
+  shed?(): void;
 }
