@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { bundle, BuildError } from './bundle';
 import { minifyBundle, ModuleSize } from './minify';
+import { pad, lpad } from './memory-report';
 
 export var DEFAULT_BOARD = 'esp32-w5500-sim7600';
 export var ROOT = path.resolve(__dirname, '..');
@@ -113,15 +114,6 @@ export function formatSizes(r: BuildResult, root: string): string {
   return lines.join('\n');
 }
 
-function pad(s: string, n: number): string {
-  while (s.length < n) s += ' ';
-  return s;
-}
-
-function lpad(s: string, n: number): string {
-  while (s.length < n) s = ' ' + s;
-  return s;
-}
 
 function rel(root: string, f: string): string {
   var r = path.relative(process.cwd(), f);

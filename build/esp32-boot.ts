@@ -273,6 +273,59 @@ export function analyzeBoot(lines: string[]): BootReport {
   return r;
 }
 
+/** A process whose output lines are collected: `_watch` functions run on every new line and at exit. */
+export interface LineSource {
+  lines: string[];
+  exited: boolean;
+  _watch: Array<() => void>;
+}
+
+/**
+ * Collects `proc`'s output (stdout and stderr) into `p.lines`, cleaned (cleanLine), and runs the watchers
+ * on every chunk; at exit it keeps a last unterminated line, sets `p.exited` and runs them once more.
+ */
+export function followLines(p: LineSource, proc: ChildProcess): void {
+  var buf = '';
+  var onData = function (d: Buffer): void {
+    buf += d.toString('latin1');
+    var parts = buf.split('\n');
+    buf = parts.pop() as string;
+    for (var part of parts) {
+      var l = cleanLine(part);
+      if (l) p.lines.push(l);
+    }
+    for (var w of p._watch.slice()) w();
+  };
+  proc.stdout!.on('data', onData);
+  proc.stderr!.on('data', onData);
+  proc.on('exit', function () {
+    if (buf) p.lines.push(cleanLine(buf)); // a last line without its newline
+    buf = '';
+    p.exited = true;
+    for (var w of p._watch.slice()) w();
+  });
+}
+
+/** Resolves with the first line of `p` matching `re` (from line `from`), or null after `ms` or at exit. */
+export function waitForLine(p: LineSource, re: RegExp, ms: number, from = 0): Promise<string | null> {
+  return new Promise((res) => {
+    var t: NodeJS.Timeout;
+    var check = () => {
+      for (var i = from; i < p.lines.length; i++) if (re.test(p.lines[i])) return done(p.lines[i]);
+      if (p.exited) done(null);
+    };
+    var done = (l: string | null) => {
+      clearTimeout(t);
+      var k = p._watch.indexOf(check);
+      if (k >= 0) p._watch.splice(k, 1);
+      res(l);
+    };
+    t = setTimeout(() => done(null), ms);
+    p._watch.push(check);
+    check();
+  });
+}
+
 /** A firmware booted from Storage: its lines as they come, samples, and a kill that always works. */
 export class Esp32Boot {
   proc: ChildProcess | null = null;
@@ -284,7 +337,6 @@ export class Esp32Boot {
   bytes: number;
   ballast: number;
   _ownDir: boolean;
-  _buf = '';
   _watch: Array<() => void> = [];
   _poll: NodeJS.Timeout | undefined;
   _o: BootOptions;
@@ -306,26 +358,9 @@ export class Esp32Boot {
     var proc = spawn(o.bin, [], { cwd: this.dir, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc = proc;
     proc.stdin!.on('error', function () { /* gone */ });
-    var onData = (d: Buffer) => {
-      this._buf += d.toString('latin1');
-      var parts = this._buf.split('\n');
-      this._buf = parts.pop() as string;
-      for (var p of parts) {
-        var l = cleanLine(p);
-        if (l) this.lines.push(l);
-      }
-      for (var w of this._watch.slice()) w();
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', onData);
+    followLines(this, proc);
     proc.on('exit', () => {
-      this.exited = true;
       if (this._poll) clearInterval(this._poll);
-      if (this._buf) {
-        this.lines.push(cleanLine(this._buf));
-        this._buf = '';
-      }
-      for (var w of this._watch.slice()) w();
     });
     var every = o.sampleMs === undefined ? 1000 : o.sampleMs;
     if (every > 0) this._poll = setInterval(() => this.sample(), every);
@@ -351,22 +386,7 @@ export class Esp32Boot {
 
   /** Resolves with the first line matching `re` (from line `from`), or null after `ms` or when it exited. */
   waitLine(re: RegExp, ms: number, from = 0): Promise<string | null> {
-    return new Promise((res) => {
-      var t: NodeJS.Timeout;
-      var check = () => {
-        for (var i = from; i < this.lines.length; i++) if (re.test(this.lines[i])) return done(this.lines[i]);
-        if (this.exited) done(null);
-      };
-      var done = (l: string | null) => {
-        clearTimeout(t);
-        var k = this._watch.indexOf(check);
-        if (k >= 0) this._watch.splice(k, 1);
-        res(l);
-      };
-      t = setTimeout(() => done(null), ms);
-      this._watch.push(check);
-      check();
-    });
+    return waitForLine(this, re, ms, from);
   }
 
   report(): BootReport {

@@ -173,12 +173,14 @@ export function formatSizesWithBlocks(sizes: { id: string; bytes: number }[], r:
   return lines.join('\n');
 }
 
-function pad(s: string, n: number): string {
+/** `s` padded with blanks on the right to `n` characters (the build's tables). */
+export function pad(s: string, n: number): string {
   while (s.length < n) s += ' ';
   return s;
 }
 
-function lpad(s: string, n: number): string {
+/** `s` padded with blanks on the left to `n` characters. */
+export function lpad(s: string, n: number): string {
   while (s.length < n) s = ' ' + s;
   return s;
 }

@@ -37,7 +37,7 @@ import { RealClock } from '../hal/host/real-clock';
 import { Sim7600Model } from '../sim/sim7600/sim7600-model';
 import { RealCellNetwork } from '../build/e2e/real-cell-network';
 import { PtyBridge } from '../build/e2e/pty-bridge';
-import { Esp32Boot, analyzeBoot, isBootFailure } from '../build/esp32-boot';
+import { Esp32Boot, analyzeBoot, cleanLine, isBootFailure, followLines, waitForLine } from '../build/esp32-boot';
 
 export var ROOT = path.resolve(__dirname, '..');
 export var DEFAULT_SKETCH = path.join(ROOT, 'examples', 'failover-demo.ts');
@@ -85,11 +85,6 @@ export interface E2eResult {
   uncaught: string[];
 }
 
-/** One line of raw interpreter output, cleaned: no CR, no "ESC[J", no REPL prompt. */
-export function cleanLine(l: string): string {
-  return l.replace(/\x1b\[J/g, '').replace(/\r/g, '').replace(/^>+/, '');
-}
-
 export function isUncaught(l: string): boolean {
   return /^Uncaught /.test(l) || /Execution Interrupted/.test(l) || /OUT OF MEMORY/i.test(l) || /^New interpreter error(?!: FIFO_FULL)/.test(l) || isBootFailure(l);
 }
@@ -108,7 +103,6 @@ export class Device {
   lines: string[] = [];
   exited = false;
   dir: string;
-  _buf = '';
   _watch: Array<() => void> = [];
 
   constructor(bin: string, file: string, config: any) {
@@ -118,44 +112,12 @@ export class Device {
     // into its event queue and then never reads serial devices (the SIM7600's pty).
     this.proc = spawn(bin, [file], { cwd: this.dir, stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdin!.on('error', () => undefined);
-    var onData = (d: Buffer) => {
-      this._buf += d.toString('latin1');
-      var parts = this._buf.split('\n');
-      this._buf = parts.pop() as string;
-      for (var p of parts) {
-        var l = cleanLine(p);
-        if (l) this.lines.push(l);
-      }
-      for (var w of this._watch.slice()) w();
-    };
-    this.proc.stdout!.on('data', onData);
-    this.proc.stderr!.on('data', onData);
-    this.proc.on('exit', () => {
-      this.exited = true;
-      for (var w of this._watch.slice()) w();
-    });
+    followLines(this, this.proc);
   }
 
   /** Resolves with the first line matching `re` (searching from line `from`), or null after `ms`. */
   waitLine(re: RegExp, ms: number, from = 0): Promise<string | null> {
-    return new Promise((res) => {
-      var t: NodeJS.Timeout;
-      var check = () => {
-        for (var i = from; i < this.lines.length; i++) {
-          if (re.test(this.lines[i])) return done(this.lines[i]);
-        }
-        if (this.exited) done(null);
-      };
-      var done = (l: string | null) => {
-        clearTimeout(t);
-        var k = this._watch.indexOf(check);
-        if (k >= 0) this._watch.splice(k, 1);
-        res(l);
-      };
-      t = setTimeout(() => done(null), ms);
-      this._watch.push(check);
-      check();
-    });
+    return waitForLine(this, re, ms, from);
   }
 
   /** Kills the interpreter (SIGKILL) and removes its working directory. */
