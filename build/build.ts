@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { bundle, BuildError } from './bundle';
+import { bundle, BuildError, SKETCH_ID } from './bundle';
 import { minifyBundle, ModuleSize } from './minify';
 import { pad, lpad } from './memory-report';
 
@@ -34,6 +34,8 @@ export interface BuildOptions {
   /** Drop exports no module reads (build/prune-exports.ts); default true. */
   pruneExports?: boolean;
   mangleProps?: boolean;
+  /** Short module ids in the minified file (minify.ts shortenModuleIds); default true. */
+  shortIds?: boolean;
 }
 
 export interface BuildResult {
@@ -72,7 +74,7 @@ export async function buildFirmware(o: BuildOptions): Promise<BuildResult> {
   var outDir = path.resolve(o.outDir || path.join(root, 'build', 'out'));
 
   var b = bundle({ root: root, entries: entries, sketch: sketch, typecheck: o.typecheck, inlineConsts: o.inlineConsts, flattenClasses: o.flattenClasses, pruneExports: o.pruneExports });
-  var min = await minifyBundle(b.code, { mangleProps: o.mangleProps });
+  var min = await minifyBundle(b.code, { mangleProps: o.mangleProps, shortIds: o.shortIds, keepIds: [SKETCH_ID] });
 
   fs.mkdirSync(outDir, { recursive: true });
   var file = path.join(outDir, name + '.js');
@@ -95,6 +97,8 @@ export async function buildFirmware(o: BuildOptions): Promise<BuildResult> {
       return { id: m.id, file: path.relative(root, m.file).split(path.sep).join('/'), bytes: s ? s.bytes : 0, deps: m.deps, builtins: m.builtins };
     }),
     layout: b.layout,
+    /** Short module id in the minified file → module id. */
+    moduleIds: min.ids,
   };
   fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
   return {

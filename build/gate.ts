@@ -18,7 +18,7 @@ import * as path from 'path';
 import * as acorn from 'acorn';
 import { checkCode, Violation } from './gate-rules';
 import { lookupIndexed } from './sourcemap';
-import { addCachedId } from './minify';
+import { addCachedId, moduleIdsOf } from './minify';
 import { runInEspruino } from './espruino-run';
 import { measureBoot, describeMeasure } from './esp32-boot';
 
@@ -32,7 +32,7 @@ export interface GateMessage {
 }
 
 /** Top-level ranges of a bundle: which module each offset belongs to. */
-function moduleRanges(code: string): { id: string; start: number; end: number; line: number }[] {
+function moduleRanges(code: string, ids?: { [short: string]: string }): { id: string; start: number; end: number; line: number }[] {
   var out: { id: string; start: number; end: number; line: number }[] = [];
   var ast: any;
   try {
@@ -44,7 +44,7 @@ function moduleRanges(code: string): { id: string; start: number; end: number; l
     var exprs = node.type === 'ExpressionStatement' && node.expression.type === 'SequenceExpression' ? node.expression.expressions : [node.type === 'ExpressionStatement' ? node.expression : null];
     for (var ex of exprs) {
       var target = ex || node;
-      var id = ex ? addCachedId({ type: 'ExpressionStatement', expression: ex }) : undefined;
+      var id = ex ? addCachedId({ type: 'ExpressionStatement', expression: ex }, ids) : undefined;
       out.push({ id: id !== undefined ? id : node.type === 'FunctionDeclaration' ? '(helpers)' : '(top level)', start: target.start, end: target.end, line: target.loc.start.line });
     }
   }
@@ -82,7 +82,7 @@ export function checkBuiltFile(file: string): GateMessage[] {
       messages.push({ rule: v.rule, message: v.message, module: m.id, where: where });
     }
   }
-  var ranges = moduleRanges(code);
+  var ranges = moduleRanges(code, moduleIdsOf(file));
   for (var mv of minViolations) {
     var mm = moduleAt(ranges, mv.pos);
     if (seen[mv.rule + ' ' + mm.id]) continue;

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as acorn from 'acorn';
-import { addCachedId } from './minify';
+import { addCachedId, moduleIdsOf } from './minify';
 import { Esp32Boot, BootReport } from './esp32-boot';
 
 /** One measured part of the bundle: a module id, "(helpers)" or "(top level)". */
@@ -49,18 +49,18 @@ export function marker(k: number): string {
  * The instrumented copy of `code` and the label of each marker after the first (marker 0 is at the very
  * start): consecutive statements that are not module definitions are measured together.
  */
-export function instrumentBundle(code: string): { code: string; labels: string[] } {
+export function instrumentBundle(code: string, ids?: { [short: string]: string }): { code: string; labels: string[] } {
   var ast: any = acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' });
   var units: { label: string; text: string }[] = [];
   for (var node of ast.body) {
     var seq = node.type === 'ExpressionStatement' && node.expression.type === 'SequenceExpression' ? node.expression.expressions : null;
     if (seq) {
       for (var ex of seq) {
-        var id = addCachedId({ type: 'ExpressionStatement', expression: ex });
+        var id = addCachedId({ type: 'ExpressionStatement', expression: ex }, ids);
         units.push({ label: id !== undefined ? id : '(top level)', text: code.slice(ex.start, ex.end) + ';' });
       }
     } else {
-      var id2 = addCachedId(node);
+      var id2 = addCachedId(node, ids);
       var label = id2 !== undefined ? id2 : node.type === 'FunctionDeclaration' ? '(helpers)' : '(top level)';
       var text = code.slice(node.start, node.end);
       if (node.type === 'ExpressionStatement' && !/;\s*$/.test(text)) text += ';';
@@ -113,7 +113,7 @@ export function makeReport(labels: string[], lines: string[], boot: BootReport):
  * for the last marker and the firmware's start-up line (at most `seconds` after boot).
  */
 export async function measureModules(bin: string, file: string, seconds?: number): Promise<MemoryReport> {
-  var inst = instrumentBundle(fs.readFileSync(file, 'latin1'));
+  var inst = instrumentBundle(fs.readFileSync(file, 'latin1'), moduleIdsOf(file));
   var dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memory-report-'));
   var copy = path.join(dir, 'instrumented.js');
   fs.writeFileSync(copy, inst.code, 'latin1');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'assert';
 import { pruneExports, PrunableModule } from '../../build/prune-exports';
-import { fillEmptyModules } from '../../build/minify';
+import { fillEmptyModules, measure, shortenModuleIds } from '../../build/minify';
 
 function mods(spec: { [id: string]: string }): PrunableModule[] {
   return Object.keys(spec).map(function (id) { return { id: id, code: spec[id] }; });
@@ -120,5 +120,27 @@ describe('build: modules the minifier emptied', function () {
     var code = 'Modules.addCached("a",function(){}),Modules.addCached("b",function(){exports.x=1});Modules.addCached("c",function(){});';
     assert.equal(fillEmptyModules(code),
       'Modules.addCached("a",function(){0}),Modules.addCached("b",function(){exports.x=1});Modules.addCached("c",function(){0});');
+  });
+});
+
+describe('build: short module ids in the minified file', function () {
+  it('rewrites every addCached and require of a module in the file, built-ins untouched, and maps back', function () {
+    var code = 'Modules.addCached("src/a",function(){exports.x=1}),Modules.addCached("src/b",function(){var a=require("src/a"),s=require("Storage");exports.y=a.x+1;function l(){return require("src/b")}});';
+    var r = shortenModuleIds(code);
+    assert.deepEqual(r.ids, { '~a': 'src/a', '~b': 'src/b' });
+    assert.equal(r.code, 'Modules.addCached("~a",function(){exports.x=1}),Modules.addCached("~b",function(){var a=require("~a"),s=require("Storage");exports.y=a.x+1;function l(){return require("~b")}});');
+    // the sizes and every module name shown come out under the long ids
+    assert.deepEqual(measure(r.code, r.ids).map(function (m) { return m.id; }), ['src/a', 'src/b']);
+    var exps: any = {};
+    var modules = { addCached: function (id: string, fn: () => void) { var e = {}; exps[id] = e; fn.call(e); } };
+    new Function('Modules', 'require', 'exports', r.code.replace(/function\(\)\{/g, 'function(){var exports=this;'))(modules, function (id: string) { return exps[id] || {}; }, {});
+    assert.equal(exps['~b'].y, 2);
+  });
+
+  it('keeps the ids it is told to keep (the sketch, which code outside the file may require)', function () {
+    var r = shortenModuleIds('Modules.addCached("sketch",function(){});Modules.addCached("src/x",function(){require("sketch")});', ['sketch']);
+    assert.deepEqual(r.ids, { '~a': 'src/x' });
+    assert.match(r.code, /addCached\("sketch"/);
+    assert.match(r.code, /require\("sketch"\)/);
   });
 });
