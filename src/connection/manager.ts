@@ -477,10 +477,6 @@ export class ConnectionManager {
     return this._cs;
   }
 
-  networkStatus(): number {
-    return this._ns;
-  }
-
   connected(): boolean {
     return (this._st === CM_CONNECTED || this._st === CM_MOVING) && this._cloud.connected();
   }
@@ -508,10 +504,6 @@ export class ConnectionManager {
   /** The log of moves, oldest first. */
   moves(): Move[] {
     return this._moves.slice();
-  }
-
-  lastEvaluation(): Evaluation | null {
-    return this._ev;
   }
 
   metrics(): ManagerMetrics {
