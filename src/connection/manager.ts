@@ -72,7 +72,11 @@ function recState(this: IfRec, st: number, reason: number): void {
 }
 
 function recLink(this: IfRec, up: boolean): void {
-  if (up) this.m._linkUp(this);
+  if (!up || !this.m._wanted(this) || this.i.state() === IF_READY) return;
+  this.m._clock.clearTimeout(this.retryT);
+  this.retryT = undefined;
+  this.retryN = 0;
+  this.m._maintain(this);
 }
 
 function recInfo(this: IfRec): void {
@@ -219,7 +223,12 @@ export class ConnectionManager {
       if (kinds.indexOf(iface.kind) < 0) kinds.push(iface.kind);
       ids[iface.id] = iface.kind;
       seen[iface.kind] = (seen[iface.kind] || 0) + 1;
-      this._recs.push(this._rec(iface, kindRank(iface.kind) * 100 + seen[iface.kind]));
+      var r: IfRec = {
+        i: iface, def: kindRank(iface.kind) * 100 + seen[iface.kind], en: true, hold: false, keep: false, probe: null,
+        readySince: 0, downs: [], failed: false, prev: iface.state(), retryT: undefined, retryN: 0, m: this,
+      };
+      if (r.prev === IF_READY) r.readySince = opts.clock.now();
+      this._recs.push(r);
     }
     this._seq = new FailoverSequence(opts.storage, kinds, ids);
     var me = this;
@@ -234,15 +243,6 @@ export class ConnectionManager {
       var c = self._cur;
       self._lost('cloud_lost', 'cloud lost on ' + (c ? c.i.id : '?') + ' (' + nameAt(REASONS, reason || R_NO_SERVER) + ')');
     };
-  }
-
-  _rec(iface: NetInterface, def: number): IfRec {
-    var r: IfRec = {
-      i: iface, def: def, en: true, hold: false, keep: false, probe: null, readySince: 0, downs: [], failed: false,
-      prev: iface.state(), retryT: undefined, retryN: 0, m: this,
-    };
-    if (r.prev === IF_READY) r.readySince = this._clock.now();
-    return r;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -688,10 +688,14 @@ export class ConnectionManager {
     var inp = this._input();
     var cands = this._candidates(inp);
     if (!cands.length) {
-      if (this.policy.s.excludeFailed && this._anyReadyFailed()) {
-        // Every ready interface failed this round: the round is over.
-        this._roundOver();
-        return;
+      if (this.policy.s.excludeFailed) {
+        for (var i = 0; i < this._recs.length; i++) {
+          if (this._ready(this._recs[i]) && this._recs[i].failed) {
+            // Every ready interface failed this round: the round is over.
+            this._roundOver();
+            return;
+          }
+        }
       }
       this._cur = null;
       this._setState(CM_WAITING);
@@ -703,11 +707,6 @@ export class ConnectionManager {
       return;
     }
     this._probe(cands, false);
-  }
-
-  _anyReadyFailed(): boolean {
-    for (var i = 0; i < this._recs.length; i++) if (this._ready(this._recs[i]) && this._recs[i].failed) return true;
-    return false;
   }
 
   /** Probes `cands` in parallel; then attempts the best (or, when `whileUp`, considers a move). */
@@ -765,7 +764,10 @@ export class ConnectionManager {
         var self = this;
         this._graceT = this._clock.setTimeout(function () {
           self._graceT = undefined;
-          self._graceEnd();
+          if (self._st !== CM_WAITING) return;
+          var inp = self._input();
+          var cands = self._candidates(inp);
+          if (cands.length) self._attempt(cands[0], self._evaluation(inp, cands, []));
         }, this.policy.s.graceMs);
       }
       return;
@@ -773,13 +775,6 @@ export class ConnectionManager {
     this._clock.clearTimeout(this._graceT);
     this._graceT = undefined;
     this._attempt(head, this._evaluation(inp, this._candidates(inp), []));
-  }
-
-  _graceEnd(): void {
-    if (this._st !== CM_WAITING) return;
-    var inp = this._input();
-    var cands = this._candidates(inp);
-    if (cands.length) this._attempt(cands[0], this._evaluation(inp, cands, []));
   }
 
   _attempt(r: IfRec, ev: Evaluation): void {
@@ -870,8 +865,18 @@ export class ConnectionManager {
     this._cause('connect_failed', 'connect failed on ' + r.i.id + ' (' + nameAt(REASONS, reason) + ')');
     this._cur = null;
     if (s.resetAfterMs > 0 && now - this._failSince >= s.resetAfterMs) {
+      // After long continuous failure: power-cycle every wanted interface.
       this._failSince = now;
-      this._resetInterfaces();
+      this._log.log(LOG_WARN, 'mgr', 'resetting the network interfaces');
+      this._emit('network_reset', undefined);
+      for (var i = 0; i < this._recs.length; i++) {
+        var w = this._recs[i];
+        if (!this._wanted(w)) continue;
+        w.retryN = 0;
+        this._clock.clearTimeout(w.retryT);
+        w.retryT = undefined;
+        if (w.i.state() !== IF_OFF) w.i.off();
+      }
     }
     var end = true;
     if (s.excludeFailed) {
@@ -941,20 +946,6 @@ export class ConnectionManager {
         self._evaluate(s.probeOnLoss);
       }, d);
     } else this._evaluate(s.probeOnLoss);
-  }
-
-  /** After long continuous failure: power-cycle every wanted interface. */
-  _resetInterfaces(): void {
-    this._log.log(LOG_WARN, 'mgr', 'resetting the network interfaces');
-    this._emit('network_reset', undefined);
-    for (var i = 0; i < this._recs.length; i++) {
-      var r = this._recs[i];
-      if (!this._wanted(r)) continue;
-      r.retryN = 0;
-      this._clock.clearTimeout(r.retryT);
-      r.retryT = undefined;
-      if (r.i.state() !== IF_OFF) r.i.off();
-    }
   }
 
   // ---------------------------------------------------------------- fail-back and re-selection
@@ -1135,14 +1126,6 @@ export class ConnectionManager {
     if (r.i.state() === st) this._maintain(r);
   }
 
-  _linkUp(r: IfRec): void {
-    if (!this._wanted(r) || r.i.state() === IF_READY) return;
-    this._clock.clearTimeout(r.retryT);
-    r.retryT = undefined;
-    r.retryN = 0;
-    this._maintain(r);
-  }
-
   _ifState(r: IfRec, st: number, reason: number): void {
     var now = this._clock.now();
     var prev = r.prev;
@@ -1154,7 +1137,11 @@ export class ConnectionManager {
       if (r.downs.length > 8) r.downs.shift();
     }
     this._emit('interface_status', { id: r.i.id, kind: r.i.kind, state: st, reason: reason || R_NONE });
-    this._netStatus();
+    var ns = this._netAggregate();
+    if (ns !== this._ns) {
+      this._ns = ns;
+      this._emit('network_status', ns);
+    }
     if (st !== IF_READY && r === this._cur) {
       var what = r.i.id + (st === IF_FAILED ? ' failed (' + nameAt(REASONS, reason || R_NO_LINK) + ')' : ' went ' + nameAt(IF_STATES, st));
       if (this._st === CM_CONNECTED || this._st === CM_MOVING) this._lost('if_down', what);
@@ -1192,13 +1179,6 @@ export class ConnectionManager {
         : NETWORK_STATUS_ON;
     }
     return NETWORK_STATUS_OFF;
-  }
-
-  _netStatus(): void {
-    var v = this._netAggregate();
-    if (v === this._ns) return;
-    this._ns = v;
-    this._emit('network_status', v);
   }
 }
 
