@@ -720,28 +720,18 @@ export class ConnectionManager {
     }
     var tgt = { host: this._cloud.host(), echoPort: this._cloud.echoPort(), port: this._cloud.port() };
     this._prober.run(ifaces, tgt, function (res: ProbeResult[]) {
-      self._probed(res, whileUp);
+      for (var k = 0; k < res.length; k++) {
+        var r = self._recOf(res[k].id);
+        if (r) r.probe = res[k];
+      }
+      self._emit('probe', res);
+      var inp = self._input();
+      var next = self._candidates(inp);
+      if (whileUp) self._considerMove(inp, next, res);
+      else if (self._st !== CM_PROBING) return;
+      else if (!next.length) self._evaluate(false);
+      else self._attempt(next[0], self._evaluation(inp, next, res));
     });
-  }
-
-  _probed(res: ProbeResult[], whileUp: boolean): void {
-    for (var i = 0; i < res.length; i++) {
-      var r = this._recOf(res[i].id);
-      if (r) r.probe = res[i];
-    }
-    this._emit('probe', res);
-    var inp = this._input();
-    var cands = this._candidates(inp);
-    if (whileUp) {
-      this._considerMove(inp, cands, res);
-      return;
-    }
-    if (this._st !== CM_PROBING) return;
-    if (!cands.length) {
-      this._evaluate(false);
-      return;
-    }
-    this._attempt(cands[0], this._evaluation(inp, cands, res));
   }
 
   /** In CM_WAITING: attempt the first ready candidate, unless a higher-ranked one may still come up. */
