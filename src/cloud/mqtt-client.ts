@@ -140,8 +140,17 @@ export class MqttClient {
     this._dec = new MqttDecoder(o.maxPacket || 4096, function (p) {
       self._pkt(p);
     });
+    // Keepalive: ping when nothing was sent or nothing received for a keepalive period.
     this._onKa = function () {
-      self._kaTick();
+      if (self._st !== MC_UP) return;
+      var ms = self._ka * 1000;
+      var now = self._ck.now();
+      var idle = now - (self._ltx > self._lrx ? self._lrx : self._ltx);
+      if (idle >= ms) {
+        self.ping(self._o.pingTimeoutMs || 10000, self._onKaPing);
+        idle = 0;
+      }
+      self._kt = self._ck.setTimeout(self._onKa, ms - idle);
     };
     this._onKaPing = function (ok) {
       if (!ok) self._fail(MQ_D_TIMEOUT, 0);
@@ -192,7 +201,12 @@ export class MqttClient {
         if (g === self._g) self._fail(MQ_D_SOCKET, e);
       },
       onWritable: function () {
-        if (g === self._g) self._writable();
+        if (g !== self._g) return;
+        self._flush();
+        if (self._q || !self._full) return;
+        self._full = false;
+        self._resend();
+        if (self._o.onDrain) self._o.onDrain.call(self._o.ctx || self._o);
       },
     });
     if (g !== this._g) {
@@ -364,19 +378,6 @@ export class MqttClient {
     }
   }
 
-  /** Keepalive: ping when nothing was sent or nothing received for a keepalive period. */
-  _kaTick(): void {
-    if (this._st !== MC_UP) return;
-    var ms = this._ka * 1000;
-    var now = this._ck.now();
-    var idle = now - (this._ltx > this._lrx ? this._lrx : this._ltx);
-    if (idle >= ms) {
-      this.ping(this._o.pingTimeoutMs || 10000, this._onKaPing);
-      idle = 0;
-    }
-    this._kt = this._ck.setTimeout(this._onKa, ms - idle);
-  }
-
   /** Sends every window entry not yet sent on this connection, in order, while the backlog takes them. */
   _resend(): void {
     if (this._st !== MC_UP) return;
@@ -408,14 +409,6 @@ export class MqttClient {
       }
       this._q = this._q.substr(c.length);
     }
-  }
-
-  _writable(): void {
-    this._flush();
-    if (this._q || !this._full) return;
-    this._full = false;
-    this._resend();
-    if (this._o.onDrain) this._o.onDrain.call(this._o.ctx || this._o);
   }
 
   _fail(code: number, detail: number): void {

@@ -611,13 +611,10 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
       }
       if (busy) this._fastUntil = now + FAST_HOLD_MS;
     }
-    this._sched();
-  }
-
-  /** Arms the poll timer for the next due poll (never later than one already armed). */
-  _sched(): void {
     if (!this._up) return;
-    var now = this._clock.now(), o = this._o;
+    // Arms the poll timer for the next due poll (never later than one already armed).
+    now = this._clock.now();
+    var o = this._o;
     var ms = this._nOpen > 0 ? (now < this._fastUntil ? o.pollMs || 10 : o.idlePollMs || (o.int ? 250 : 50)) : o.linkPollMs || 250;
     var due = now + ms;
     if (due > this._linkDue) due = this._linkDue;
