@@ -448,7 +448,7 @@ export class ConnectionManager {
   /** Network.setServerInterfaces: stores the normalised list; applies from the next attempt. */
   setSequence(list: any): IfKind[] {
     var seq = this._seq.set(list);
-    this._newSequence();
+    for (var i = 0; i < this._recs.length; i++) this._recs[i].failed = false;
     return seq;
   }
 
@@ -460,10 +460,6 @@ export class ConnectionManager {
   clearConfiguration(): void {
     this._seq.clear();
     this._pref = null;
-    this._newSequence();
-  }
-
-  _newSequence(): void {
     for (var i = 0; i < this._recs.length; i++) this._recs[i].failed = false;
   }
 
