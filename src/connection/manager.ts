@@ -68,7 +68,43 @@ interface IfRec {
 
 // The interface events of one record, called with the record as `this` (no closures per interface).
 function recState(this: IfRec, st: number, reason: number): void {
-  this.m._ifState(this, st, reason);
+  var r = this;
+  var m = r.m;
+  var now = m._clock.now();
+  var prev = r.prev;
+  r.prev = st;
+  if (st === IF_READY && prev !== IF_READY) r.readySince = now;
+  if (prev === IF_READY && st !== IF_READY) {
+    r.readySince = 0;
+    r.downs.push(now);
+    if (r.downs.length > 8) r.downs.shift();
+  }
+  m._emit('interface_status', { id: r.i.id, kind: r.i.kind, state: st, reason: reason || R_NONE });
+  var ns = m._netAggregate();
+  if (ns !== m._ns) {
+    m._ns = ns;
+    m._emit('network_status', ns);
+  }
+  if (st !== IF_READY && r === m._cur) {
+    var what = r.i.id + (st === IF_FAILED ? ' failed (' + nameAt(REASONS, reason || R_NO_LINK) + ')' : ' went ' + nameAt(IF_STATES, st));
+    if (m._st === CM_CONNECTED || m._st === CM_MOVING) m._lost('if_down', what);
+    else if (m._st === CM_CONNECTING) {
+      m._cloud.disconnect();
+      m._connected(m._tok, reason || R_NO_LINK);
+    }
+  }
+  if (st !== IF_READY && r === m._target && m._st === CM_MOVING) m._handedOver(m._tok, reason || R_NO_LINK);
+  m._maintain(r);
+  var s = m.policy.s;
+  if (st === IF_READY && prev !== IF_READY) {
+    if (m._st === CM_BACKOFF && s.eventCutsBackoff && m._usable(r) && !m.policy.damped(r.downs, now)) {
+      m._evaluate(true);
+    } else if (m._st === CM_CONNECTED && s.failBack) {
+      m._armFailBack(now + s.failBackStableMs);
+    }
+  }
+  if (m._st === CM_WAITING) m._considerGrace();
+  if ((st === IF_READY) !== (prev === IF_READY) && s.reselectOnEvent) m._reselect(r);
 }
 
 function recLink(this: IfRec, up: boolean): void {
@@ -723,8 +759,16 @@ export class ConnectionManager {
       self._emit('probe', res);
       var inp = self._input();
       var next = self._candidates(inp);
-      if (whileUp) self._considerMove(inp, next, res);
-      else if (self._st !== CM_PROBING) return;
+      if (whileUp) {
+        // Connected: move only if the head of the order is another interface the policy says is worth it.
+        var cur = self._cur;
+        if (self._st !== CM_CONNECTED || !cur || !next.length || next[0] === cur) return;
+        var now = self._clock.now();
+        if (!self.policy.shouldMove(inp, self._view(next[0], now), self._view(cur, now), self._lastMoveAt)) return;
+        var code = self.policy.s.failBack ? 'fail_back' : 'reselect';
+        self._cause(code, (code === 'fail_back' ? 'fail-back from ' : 're-selection from ') + cur.i.id);
+        self._move(next[0], self._evaluation(inp, next, res));
+      } else if (self._st !== CM_PROBING) return;
       else if (!next.length) self._evaluate(false);
       else self._attempt(next[0], self._evaluation(inp, next, res));
     });
@@ -995,18 +1039,6 @@ export class ConnectionManager {
     this._probe(cands, true);
   }
 
-  _considerMove(inp: PolicyInput, cands: IfRec[], res: ProbeResult[]): void {
-    var cur = this._cur;
-    if (this._st !== CM_CONNECTED || !cur || !cands.length) return;
-    var best = cands[0];
-    if (best === cur) return;
-    var now = this._clock.now();
-    if (!this.policy.shouldMove(inp, this._view(best, now), this._view(cur, now), this._lastMoveAt)) return;
-    var code = this.policy.s.failBack ? 'fail_back' : 'reselect';
-    this._cause(code, (code === 'fail_back' ? 'fail-back from ' : 're-selection from ') + cur.i.id);
-    this._move(best, this._evaluation(inp, cands, res));
-  }
-
   /** A voluntary move: make-before-break through CloudLink.handover when offered, else break, then make. */
   _move(r: IfRec, ev: Evaluation): void {
     var self = this;
@@ -1112,43 +1144,6 @@ export class ConnectionManager {
     if (r.i.state() === st) this._maintain(r);
   }
 
-  _ifState(r: IfRec, st: number, reason: number): void {
-    var now = this._clock.now();
-    var prev = r.prev;
-    r.prev = st;
-    if (st === IF_READY && prev !== IF_READY) r.readySince = now;
-    if (prev === IF_READY && st !== IF_READY) {
-      r.readySince = 0;
-      r.downs.push(now);
-      if (r.downs.length > 8) r.downs.shift();
-    }
-    this._emit('interface_status', { id: r.i.id, kind: r.i.kind, state: st, reason: reason || R_NONE });
-    var ns = this._netAggregate();
-    if (ns !== this._ns) {
-      this._ns = ns;
-      this._emit('network_status', ns);
-    }
-    if (st !== IF_READY && r === this._cur) {
-      var what = r.i.id + (st === IF_FAILED ? ' failed (' + nameAt(REASONS, reason || R_NO_LINK) + ')' : ' went ' + nameAt(IF_STATES, st));
-      if (this._st === CM_CONNECTED || this._st === CM_MOVING) this._lost('if_down', what);
-      else if (this._st === CM_CONNECTING) {
-        this._cloud.disconnect();
-        this._connected(this._tok, reason || R_NO_LINK);
-      }
-    }
-    if (st !== IF_READY && r === this._target && this._st === CM_MOVING) this._handedOver(this._tok, reason || R_NO_LINK);
-    this._maintain(r);
-    var s = this.policy.s;
-    if (st === IF_READY && prev !== IF_READY) {
-      if (this._st === CM_BACKOFF && s.eventCutsBackoff && this._usable(r) && !this.policy.damped(r.downs, now)) {
-        this._evaluate(true);
-      } else if (this._st === CM_CONNECTED && s.failBack) {
-        this._armFailBack(now + s.failBackStableMs);
-      }
-    }
-    if (this._st === CM_WAITING) this._considerGrace();
-    if ((st === IF_READY) !== (prev === IF_READY) && s.reselectOnEvent) this._reselect(r);
-  }
 
   _netAggregate(): number {
     var n = [0, 0, 0, 0, 0, 0, 0, 0];
