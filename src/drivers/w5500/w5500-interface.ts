@@ -140,6 +140,8 @@ function kbOk(a: number[] | undefined): boolean {
  * NAK) also closes the sockets and goes back to connecting. The chip is polled on the clock: SIR every
  * `pollMs` while a socket is busy, every `idlePollMs` while sockets are open, PHYCFGR+VERSIONR every
  * `linkPollMs` (a chip that stops answering → failed(no_hardware)).
+ *
+ * No TLS: it has no `canTls` (absent means no, see docs/security.md), and `tcp` refuses `tls`.
  */
 export class W5500Interface extends IfBase implements NetInterface, SockHost {
   _chip: W5500Chip;
@@ -222,11 +224,6 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   /** Detection: the chip answered VERSIONR = 0x04 (the API combines this with FEATURE_ETHERNET_DETECTION). */
   configured(): boolean {
     return this._seen;
-  }
-
-  /** No TLS on this interface (see docs/security.md). */
-  canTls(): boolean {
-    return false;
   }
 
   /** PHY link as last polled. */
