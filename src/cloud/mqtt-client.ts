@@ -137,9 +137,7 @@ export class MqttClient {
     this._ck = o.clock;
     this._log = o.log || NULL_LOG;
     this._ka = o.keepAliveS === undefined ? 60 : o.keepAliveS;
-    this._dec = new MqttDecoder(o.maxPacket || 4096, function (p) {
-      self._pkt(p);
-    });
+    this._dec = new MqttDecoder(o.maxPacket || 4096, this._pkt, this);
     // Keepalive: ping when nothing was sent or nothing received for a keepalive period.
     this._onKa = function () {
       if (self._st !== MC_UP) return;

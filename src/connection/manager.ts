@@ -226,7 +226,6 @@ export class ConnectionManager {
   _upCauseT = 0;
   _upEv: Evaluation | null = null;
   _moves: Move[] = [];
-  _onLost: (reason: number) => void;
   /** Clock time at construction: why() reports times since then (uptime on a board). */
   _t0: number;
 
@@ -275,10 +274,6 @@ export class ConnectionManager {
       var c = self._cur;
       self._lost('liveness', 'liveness check failed on ' + (c ? c.i.id : '?'));
     });
-    this._onLost = function (reason: number) {
-      var c = self._cur;
-      self._lost('cloud_lost', 'cloud lost on ' + (c ? c.i.id : '?') + ' (' + nameAt(REASONS, reason || R_NO_SERVER) + ')');
-    };
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -293,7 +288,7 @@ export class ConnectionManager {
       r.i.events.on('link', recLink, r);
       r.i.events.on('info', recInfo, r);
     }
-    this._cloud.events.on('lost', this._onLost);
+    this._cloud.events.on('lost', this._cloudLost, this);
     this._ns = this._netAggregate();
   }
 
@@ -310,7 +305,7 @@ export class ConnectionManager {
       this._clock.clearTimeout(r.retryT);
       r.retryT = undefined;
     }
-    this._cloud.events.off('lost', this._onLost);
+    this._cloud.events.off('lost', this._cloudLost, this);
   }
 
   // ---------------------------------------------------------------- the cloud
@@ -941,6 +936,12 @@ export class ConnectionManager {
       self._t = undefined;
       self._evaluate(true);
     }, delay);
+  }
+
+  /** The cloud's "lost" event (the manager is its receiver). */
+  _cloudLost(reason: number): void {
+    var c = this._cur;
+    this._lost('cloud_lost', 'cloud lost on ' + (c ? c.i.id : '?') + ' (' + nameAt(REASONS, reason || R_NO_SERVER) + ')');
   }
 
   /** The session dropped (interface down, cloud lost, liveness). */
