@@ -281,7 +281,10 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     this._want = true;
     var st = this._st;
     if (st === IF_OFF || (st === IF_FAILED && !this._up)) this.on();
-    else if (st === IF_ON || st === IF_FAILED) this._startConnect();
+    else if (st === IF_ON || st === IF_FAILED) {
+      this._set(IF_CONNECTING);
+      this._waitLink();
+    }
   }
 
   disconnect(): void {
@@ -446,12 +449,10 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     this._set(IF_ON);
     this._linkDue = 0;
     this._tick();
-    if (this._want && this._st === IF_ON) this._startConnect();
-  }
-
-  _startConnect(): void {
-    this._set(IF_CONNECTING);
-    this._waitLink();
+    if (this._want && this._st === IF_ON) {
+      this._set(IF_CONNECTING);
+      this._waitLink();
+    }
   }
 
   /** Connecting: wait for the link (bounded), then address. */
