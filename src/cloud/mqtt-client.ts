@@ -8,7 +8,7 @@ import {
 } from './mqtt-codec';
 import { nameAt } from '../util/names';
 
-/** Client states: one number, changed only in `_go`. */
+/** Client states: one number, `_st`. */
 export const MC_DOWN = 0;
 export const MC_OPENING = 1;
 export const MC_CONNACK = 2;
@@ -183,7 +183,7 @@ export class MqttClient {
     var self = this;
     this._down();
     var g = this._g;
-    this._go(MC_OPENING);
+    this._st = MC_OPENING;
     this._log.log(LOG_INFO, 'mqtt', 'connect ' + host + ':' + port + ' as ' + this._o.id);
     this._ct = this._ck.setTimeout(this._onCt, this._o.connectTimeoutMs || 30000);
     var s = net.tcp({
@@ -281,10 +281,6 @@ export class MqttClient {
     this._pw.push(w);
   }
 
-  _go(st: number): void {
-    this._st = st;
-  }
-
   /** A packet id for a SUBSCRIBE/UNSUBSCRIBE, or minus MQ_OFFLINE / MQ_BUSY. */
   _canReq(): number {
     if (this._st !== MC_UP) return -MQ_OFFLINE;
@@ -311,7 +307,7 @@ export class MqttClient {
   }
 
   _opened(): void {
-    this._go(MC_CONNACK);
+    this._st = MC_CONNACK;
     var o = this._o;
     this._send(encConnect({ id: o.id, keepAlive: this._ka, clean: !!o.clean, user: o.user, pass: o.pass, will: o.will }));
   }
@@ -336,7 +332,7 @@ export class MqttClient {
       if (t !== CONNACK) return this._fail(MQ_D_PROTOCOL, t);
       if (p.rc) return this._fail(MQ_D_REFUSED, p.rc!);
       this._ck.clearTimeout(this._ct);
-      this._go(MC_UP);
+      this._st = MC_UP;
       this._log.log(LOG_INFO, 'mqtt', 'up' + (p.sp ? ' (session present)' : ''));
       if (this._ka) this._kt = this._ck.setTimeout(this._onKa, this._ka * 1000);
       this._resend();
@@ -419,7 +415,7 @@ export class MqttClient {
   /** Tears the connection down: every later callback of the old socket is ignored. */
   _down(): void {
     this._g++;
-    this._go(MC_DOWN);
+    this._st = MC_DOWN;
     this._ck.clearTimeout(this._ct);
     this._ck.clearTimeout(this._kt);
     this._ct = this._kt = undefined;
