@@ -26,7 +26,7 @@ function isReady(this: NetworkClass): boolean {
 }
 
 function isListening(this: NetworkClass): boolean {
-  return this._rt().listening();
+  return this._h.runtime().listening();
 }
 
 /** What the facades need of their binding (api/binding.ts). */
@@ -49,13 +49,9 @@ export class NetworkClass {
     this.kind = kind;
   }
 
-  _rt(): Runtime {
-    return this._h.runtime();
-  }
-
   /** The interface behind this class (null for Network or when the board lacks it). */
   iface(): NetInterface | null {
-    return this.kind === null ? null : this._rt().iface(this.kind);
+    return this.kind === null ? null : this._h.runtime().iface(this.kind);
   }
 
   /** Id for the manager: null = all; undefined = the board lacks it. */
@@ -66,7 +62,7 @@ export class NetworkClass {
   }
 
   _ifs(): NetInterface[] {
-    return this._rt().ifaces(this.kind);
+    return this._h.runtime().ifaces(this.kind);
   }
 
   _any(st: number): boolean {
@@ -78,25 +74,25 @@ export class NetworkClass {
   /** Powers on (no connection). */
   on(): void {
     var id = this._id();
-    if (id !== undefined) this._rt().mgr.networkOn(id);
+    if (id !== undefined) this._h.runtime().mgr.networkOn(id);
   }
 
   /** Powers off; the system will not bring it back until on(), connect() or Particle.connect(). */
   off(): void {
     var id = this._id();
-    if (id !== undefined) this._rt().mgr.networkOff(id);
+    if (id !== undefined) this._h.runtime().mgr.networkOff(id);
   }
 
   /** Connects (and keeps connecting after a drop). */
   connect(): void {
     var id = this._id();
-    if (id !== undefined) this._rt().mgr.networkConnect(id);
+    if (id !== undefined) this._h.runtime().mgr.networkConnect(id);
   }
 
   /** Disconnects and holds it down until connect(). */
   disconnect(): void {
     var id = this._id();
-    if (id !== undefined) this._rt().mgr.networkDisconnect(id);
+    if (id !== undefined) this._h.runtime().mgr.networkDisconnect(id);
   }
 
   /** Coming up (powering on or connecting), not yet ready. Works unbound too: waitFor(WiFi.connecting, ...). */
@@ -123,7 +119,7 @@ export class NetworkClass {
   /** Listening (setup) mode; system-wide as on Particle. `listen(false)` ends it. */
   listen(on?: boolean): void {
     if (on !== undefined && typeof on !== 'boolean') throw new TypeError('listen: a boolean is required');
-    this._rt().listen(on !== false);
+    this._h.runtime().listen(on !== false);
   }
 
   /** Works unbound too: waitFor(WiFi.listening, ...). */
@@ -134,11 +130,11 @@ export class NetworkClass {
   /** Listening mode ends by itself after `seconds` (0 = never). */
   setListenTimeout(seconds: number): void {
     if (typeof seconds !== 'number' || !(seconds >= 0)) throw new TypeError('setListenTimeout: seconds must be a number ≥ 0');
-    this._rt().setListenTimeout(seconds * 1000);
+    this._h.runtime().setListenTimeout(seconds * 1000);
   }
 
   getListenTimeout(): number {
-    return this._rt().getListenTimeout() / 1000;
+    return this._h.runtime().getListenTimeout() / 1000;
   }
 
   /** Static address or DHCP; stored. Returns 0 (Particle's SYSTEM_ERROR_NONE), -1 when the board lacks it. */
@@ -148,13 +144,13 @@ export class NetworkClass {
     var c = conf.toIpConfig();
     var i = this.iface();
     if (!i) return -1;
-    this._rt().setIpConfig(i, c);
+    this._h.runtime().setIpConfig(i, c);
     return 0;
   }
 
   getConfig(): NetworkInterfaceConfig {
     var i = this.iface();
-    return NetworkInterfaceConfig.fromIpConfig(i ? this._rt().getIpConfig(i) : null);
+    return NetworkInterfaceConfig.fromIpConfig(i ? this._h.runtime().getIpConfig(i) : null);
   }
 
   /**
@@ -164,7 +160,7 @@ export class NetworkClass {
    */
   prefer(prefer?: boolean): NetworkClass {
     if (prefer !== undefined && typeof prefer !== 'boolean') throw new TypeError('prefer: a boolean is required');
-    var mgr = this._rt().mgr;
+    var mgr = this._h.runtime().mgr;
     var id = this._id();
     if (id === null) mgr.prefer(null, false);
     else if (id !== undefined) mgr.prefer(id, prefer !== false);
@@ -173,7 +169,7 @@ export class NetworkClass {
 
   /** Network: true when no interface is preferred. */
   isPreferred(): boolean {
-    var p = this._rt().mgr.preferred();
+    var p = this._h.runtime().mgr.preferred();
     var id = this._id();
     if (id === null) return p === null;
     return id !== undefined && p === id;
@@ -183,7 +179,7 @@ export class NetworkClass {
   localIP(): string {
     var i = this.iface();
     if (this.kind === null) {
-      i = this._rt().mgr.cloudIface();
+      i = this._h.runtime().mgr.cloudIface();
       var l = this._ifs();
       for (var k = 0; k < l.length && !i; k++) if (l[k].state() === IF_READY) i = l[k];
     }
@@ -192,7 +188,7 @@ export class NetworkClass {
 
   /** Metrics: Network gives everything; an interface its own record (undefined when absent). */
   metrics(): ManagerMetrics | IfMetrics | undefined {
-    var m = this._rt().mgr.metrics();
+    var m = this._h.runtime().mgr.metrics();
     var id = this._id();
     if (id === null) return m;
     for (var i = 0; i < m.ifs.length; i++) if (m.ifs[i].id === id) return m.ifs[i];
@@ -201,7 +197,7 @@ export class NetworkClass {
 
   /** "Why is the cloud on this interface?" */
   why(): string {
-    return this._rt().mgr.why();
+    return this._h.runtime().mgr.why();
   }
 }
 
@@ -216,12 +212,12 @@ export class NetworkAllClass extends NetworkClass {
    * default order follows for the rest. Stored; [] restores the default. Applies from the next attempt.
    */
   setServerInterfaces(list: string[]): void {
-    this._rt().mgr.setSequence(list);
+    this._h.runtime().mgr.setSequence(list);
   }
 
   /** The stored, normalised list (generic ids). */
   getServerInterfaces(): string[] {
-    return this._rt().mgr.getSequence();
+    return this._h.runtime().mgr.getSequence();
   }
 }
 
@@ -246,7 +242,7 @@ export class WiFiClass extends NetworkClass {
     if (!i || !has(i, 'setCredentials')) return false;
     var ok = !!(i as any).setCredentials(c);
     if (ok) {
-      var rt = this._rt();
+      var rt = this._h.runtime();
       rt.events.emit('network_credentials', 'network_credentials', NETWORK_CREDENTIALS_ADDED);
       rt.mgr.refresh();
     }
@@ -257,7 +253,7 @@ export class WiFiClass extends NetworkClass {
     var i = this.iface();
     if (!i || !has(i, 'clearCredentials')) return false;
     (i as any).clearCredentials();
-    this._rt().events.emit('network_credentials', 'network_credentials', NETWORK_CREDENTIALS_CLEARED);
+    this._h.runtime().events.emit('network_credentials', 'network_credentials', NETWORK_CREDENTIALS_CLEARED);
     return true;
   }
 
@@ -285,7 +281,7 @@ export class CellularClass extends NetworkClass {
     if (has(i, 'setApn')) (i as any).setApn(apn, user, password);
     else if (has(i, 'setCredentials')) (i as any).setCredentials(apn, user, password);
     else return false;
-    this._rt().mgr.refresh();
+    this._h.runtime().mgr.refresh();
     return true;
   }
 }

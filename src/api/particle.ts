@@ -11,7 +11,7 @@ export interface ParticleHost extends FacadeHost {
 }
 
 function isConnected(this: ParticleClass): boolean {
-  return this._rt().mgr.connected();
+  return this._h.runtime().mgr.connected();
 }
 
 function isDisconnected(this: ParticleClass): boolean {
@@ -33,10 +33,6 @@ export class ParticleClass {
     this._h = host;
   }
 
-  _rt(): Runtime {
-    return this._h.runtime();
-  }
-
   /**
    * Connects to the cloud and keeps it connected. `connect()` / `connect(Network)`: automatic selection;
    * `connect(X)`: over X only, no fallback, until `connect()` again.
@@ -52,12 +48,12 @@ export class ParticleClass {
       // An interface the board lacks: forced to a name nothing carries, so the cloud stays down (no fallback).
       forced = i ? i.id : 'absent:' + network.kind;
     }
-    this._rt().mgr.connect(forced);
+    this._h.runtime().mgr.connect(forced);
   }
 
   /** Closes the cloud session; the system does not reconnect until connect(). */
   disconnect(): void {
-    this._rt().mgr.disconnect();
+    this._h.runtime().mgr.disconnect();
   }
 
   /** Works unbound too: waitFor(Particle.connected, ...). */
@@ -73,7 +69,7 @@ export class ParticleClass {
   /** The NetworkClass carrying the session (Network when none). */
   connectionInterface(): NetworkClass {
     var h = this._h;
-    var i = this._rt().mgr.cloudIface();
+    var i = this._h.runtime().mgr.cloudIface();
     if (!i) return h.Network;
     return i.kind === 'ethernet' ? h.Ethernet : i.kind === 'wifi' ? h.WiFi : h.Cellular;
   }
@@ -81,7 +77,7 @@ export class ParticleClass {
   /** Idle time before a liveness ping, on every interface (also passed to the cloud session). */
   keepAlive(seconds: number): void {
     if (typeof seconds !== 'number' || !(seconds > 0)) throw new TypeError('Particle.keepAlive: seconds must be a number > 0');
-    var rt = this._rt();
+    var rt = this._h.runtime();
     rt.mgr.setKeepAlive(seconds * 1000);
     var c = rt.dev.cloud as CloudApi;
     if (has(c, 'keepAlive')) c.keepAlive!(seconds);
@@ -89,12 +85,12 @@ export class ParticleClass {
 
   /** Runs the cloud session's pending work (MANUAL mode sketches call it from loop()). */
   process(): void {
-    var c = this._rt().dev.cloud as CloudApi;
+    var c = this._h.runtime().dev.cloud as CloudApi;
     if (has(c, 'process')) c.process!();
   }
 
   _cloud(what: string): CloudApi {
-    var c = this._rt().dev.cloud as any;
+    var c = this._h.runtime().dev.cloud as any;
     if (!has(c, what)) throw new Error('Particle.' + what + ' is not supported by this cloud session');
     return c;
   }
@@ -128,7 +124,7 @@ export class ParticleClass {
 
   /** The device id the cloud session uses ('' when it has none). */
   deviceID(): string {
-    var c = this._rt().dev.cloud as CloudApi;
+    var c = this._h.runtime().dev.cloud as CloudApi;
     return has(c, 'deviceId') ? c.deviceId!() : has(c, 'deviceID') ? c.deviceID!() : '';
   }
 }

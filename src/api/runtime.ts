@@ -109,7 +109,8 @@ export class Runtime {
       self._loopT = undefined;
       if (!self._running) return;
       self._call(self._setup);
-      self._next();
+      // Next loop() after loopMs.
+      if (self._running && self._loop) self._loopT = self.clock.setTimeout(self._runLoop, self._loopMs);
     }, 0);
   }
 
@@ -121,16 +122,13 @@ export class Runtime {
     this.mgr.stop();
   }
 
-  _next(): void {
-    if (this._running && this._loop) this._loopT = this.clock.setTimeout(this._runLoop, this._loopMs);
-  }
-
   _tick(): void {
     this._loopT = undefined;
     if (!this._running) return;
     // A blocking policy (the Particle-like baseline) stalls the application while it probes.
     if (!this.mgr.blocking()) this._call(this._loop);
-    this._next();
+    // Next loop() after loopMs.
+    if (this._running && this._loop) this._loopT = this.clock.setTimeout(this._runLoop, this._loopMs);
   }
 
   _call(fn: (() => void) | null): void {

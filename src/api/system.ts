@@ -39,10 +39,6 @@ export class SystemClass {
     this._h = host;
   }
 
-  _rt(): Runtime {
-    return this._h.runtime();
-  }
-
   /** Subscribes `handler(event, data)`; works before the runtime starts. */
   on(events: string, handler: (event: string, data: any) => void): void {
     if (typeof handler !== 'function') throw new TypeError('System.on: a handler function is required');
@@ -58,22 +54,22 @@ export class SystemClass {
   /** FEATURE_ETHERNET_DETECTION; stored, survives reboot. */
   enableFeature(feature: number): void {
     if (typeof feature !== 'number') throw new TypeError('System.enableFeature: a feature constant is required');
-    this._rt().enableFeature(feature, true);
+    this._h.runtime().enableFeature(feature, true);
   }
 
   disableFeature(feature: number): void {
     if (typeof feature !== 'number') throw new TypeError('System.disableFeature: a feature constant is required');
-    this._rt().enableFeature(feature, false);
+    this._h.runtime().enableFeature(feature, false);
   }
 
   featureEnabled(feature: number): boolean {
     if (typeof feature !== 'number') throw new TypeError('System.featureEnabled: a feature constant is required');
-    return this._rt().featureEnabled(feature);
+    return this._h.runtime().featureEnabled(feature);
   }
 
   /** Forgets the stored network configuration: failover sequence, preference, static addresses. */
   clearConfiguration(): void {
-    this._rt().clearConfiguration();
+    this._h.runtime().clearConfiguration();
   }
 
   /** AUTOMATIC, SEMI_AUTOMATIC or MANUAL. */
@@ -83,7 +79,7 @@ export class SystemClass {
 
   /** Milliseconds on the system clock. */
   millis(): number {
-    return Math.floor(this._rt().clock.now());
+    return Math.floor(this._h.runtime().clock.now());
   }
 
   /**
@@ -95,7 +91,7 @@ export class SystemClass {
     if (typeof condition !== 'function') throw new TypeError('waitFor: a condition function is required');
     if (typeof ms !== 'number' || !(ms >= 0)) throw new TypeError('waitFor: ms must be a number ≥ 0');
     if (cb !== undefined && typeof cb !== 'function') throw new TypeError('waitFor: cb must be a function');
-    this._rt().waitFor(condition, ms, cb || function () {}, 20);
+    this._h.runtime().waitFor(condition, ms, cb || function () {}, 20);
   }
 
   /** waitFor without a time limit. */

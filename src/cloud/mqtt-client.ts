@@ -8,7 +8,7 @@ import {
 } from './mqtt-codec';
 import { nameAt } from '../util/names';
 
-/** Client states: one number, changed only in `_go`. */
+/** Client states: one number, `_st`. */
 export const MC_DOWN = 0;
 export const MC_OPENING = 1;
 export const MC_CONNACK = 2;
@@ -137,11 +137,18 @@ export class MqttClient {
     this._ck = o.clock;
     this._log = o.log || NULL_LOG;
     this._ka = o.keepAliveS === undefined ? 60 : o.keepAliveS;
-    this._dec = new MqttDecoder(o.maxPacket || 4096, function (p) {
-      self._pkt(p);
-    });
+    this._dec = new MqttDecoder(o.maxPacket || 4096, this._pkt, this);
+    // Keepalive: ping when nothing was sent or nothing received for a keepalive period.
     this._onKa = function () {
-      self._kaTick();
+      if (self._st !== MC_UP) return;
+      var ms = self._ka * 1000;
+      var now = self._ck.now();
+      var idle = now - (self._ltx > self._lrx ? self._lrx : self._ltx);
+      if (idle >= ms) {
+        self.ping(self._o.pingTimeoutMs || 10000, self._onKaPing);
+        idle = 0;
+      }
+      self._kt = self._ck.setTimeout(self._onKa, ms - idle);
     };
     this._onKaPing = function (ok) {
       if (!ok) self._fail(MQ_D_TIMEOUT, 0);
@@ -176,7 +183,7 @@ export class MqttClient {
     var self = this;
     this._down();
     var g = this._g;
-    this._go(MC_OPENING);
+    this._st = MC_OPENING;
     this._log.log(LOG_INFO, 'mqtt', 'connect ' + host + ':' + port + ' as ' + this._o.id);
     this._ct = this._ck.setTimeout(this._onCt, this._o.connectTimeoutMs || 30000);
     var s = net.tcp({
@@ -192,7 +199,12 @@ export class MqttClient {
         if (g === self._g) self._fail(MQ_D_SOCKET, e);
       },
       onWritable: function () {
-        if (g === self._g) self._writable();
+        if (g !== self._g) return;
+        self._flush();
+        if (self._q || !self._full) return;
+        self._full = false;
+        self._resend();
+        if (self._o.onDrain) self._o.onDrain.call(self._o.ctx || self._o);
       },
     });
     if (g !== this._g) {
@@ -269,10 +281,6 @@ export class MqttClient {
     this._pw.push(w);
   }
 
-  _go(st: number): void {
-    this._st = st;
-  }
-
   /** A packet id for a SUBSCRIBE/UNSUBSCRIBE, or minus MQ_OFFLINE / MQ_BUSY. */
   _canReq(): number {
     if (this._st !== MC_UP) return -MQ_OFFLINE;
@@ -299,7 +307,7 @@ export class MqttClient {
   }
 
   _opened(): void {
-    this._go(MC_CONNACK);
+    this._st = MC_CONNACK;
     var o = this._o;
     this._send(encConnect({ id: o.id, keepAlive: this._ka, clean: !!o.clean, user: o.user, pass: o.pass, will: o.will }));
   }
@@ -324,7 +332,7 @@ export class MqttClient {
       if (t !== CONNACK) return this._fail(MQ_D_PROTOCOL, t);
       if (p.rc) return this._fail(MQ_D_REFUSED, p.rc!);
       this._ck.clearTimeout(this._ct);
-      this._go(MC_UP);
+      this._st = MC_UP;
       this._log.log(LOG_INFO, 'mqtt', 'up' + (p.sp ? ' (session present)' : ''));
       if (this._ka) this._kt = this._ck.setTimeout(this._onKa, this._ka * 1000);
       this._resend();
@@ -364,19 +372,6 @@ export class MqttClient {
     }
   }
 
-  /** Keepalive: ping when nothing was sent or nothing received for a keepalive period. */
-  _kaTick(): void {
-    if (this._st !== MC_UP) return;
-    var ms = this._ka * 1000;
-    var now = this._ck.now();
-    var idle = now - (this._ltx > this._lrx ? this._lrx : this._ltx);
-    if (idle >= ms) {
-      this.ping(this._o.pingTimeoutMs || 10000, this._onKaPing);
-      idle = 0;
-    }
-    this._kt = this._ck.setTimeout(this._onKa, ms - idle);
-  }
-
   /** Sends every window entry not yet sent on this connection, in order, while the backlog takes them. */
   _resend(): void {
     if (this._st !== MC_UP) return;
@@ -410,14 +405,6 @@ export class MqttClient {
     }
   }
 
-  _writable(): void {
-    this._flush();
-    if (this._q || !this._full) return;
-    this._full = false;
-    this._resend();
-    if (this._o.onDrain) this._o.onDrain.call(this._o.ctx || this._o);
-  }
-
   _fail(code: number, detail: number): void {
     if (this._st === MC_DOWN) return;
     this._log.log(LOG_WARN, 'mqtt', 'down: ' + nameAt(MQ_DOWN_CAUSES, code) + ' ' + detail);
@@ -428,7 +415,7 @@ export class MqttClient {
   /** Tears the connection down: every later callback of the old socket is ignored. */
   _down(): void {
     this._g++;
-    this._go(MC_DOWN);
+    this._st = MC_DOWN;
     this._ck.clearTimeout(this._ct);
     this._ck.clearTimeout(this._kt);
     this._ct = this._kt = undefined;

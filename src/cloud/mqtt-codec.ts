@@ -128,13 +128,16 @@ export function encUnsubscribe(id: number, topics: string[]): string {
 }
 
 /**
- * Incremental decoder. `push` takes chunks of any size and calls `onPacket` for each complete packet.
+ * Incremental decoder. `push` takes chunks of any size and calls `onPacket` for each complete packet
+ * (with the optional `ctx` as `this`).
  * A packet whose declared size exceeds `maxPacket` (fixed header included) is refused as soon as its
  * length is known, so the decoder never holds more than `maxPacket` bytes between calls. After an error
  * it drops everything until `reset()`. It never throws on any input.
  */
 export class MqttDecoder {
   onPacket: (p: MqttPacket) => void;
+  /** The receiver `onPacket` is called with (optional). */
+  _ctx: any;
   _max: number;
   _b = '';
   _e = 0;
@@ -143,9 +146,10 @@ export class MqttDecoder {
   _i = 0;
   _bad = false;
 
-  constructor(maxPacket: number, onPacket: (p: MqttPacket) => void) {
+  constructor(maxPacket: number, onPacket: (p: MqttPacket) => void, ctx?: any) {
     this._max = maxPacket;
     this.onPacket = onPacket;
+    this._ctx = ctx;
   }
 
   /** Bytes held of an incomplete packet (never more than `maxPacket`). */
@@ -187,7 +191,7 @@ export class MqttDecoder {
       var pk = this._parse(b.charCodeAt(p), b.substr(i, rl));
       p = i + rl;
       if (!pk) return this._fail(MQ_E_MALFORMED);
-      this.onPacket(pk);
+      this.onPacket.call(this._ctx, pk);
       if (g !== this._g || this._e) return this._e;
     }
     this._b = b.substr(p);

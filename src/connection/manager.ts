@@ -68,11 +68,51 @@ interface IfRec {
 
 // The interface events of one record, called with the record as `this` (no closures per interface).
 function recState(this: IfRec, st: number, reason: number): void {
-  this.m._ifState(this, st, reason);
+  var r = this;
+  var m = r.m;
+  var now = m._clock.now();
+  var prev = r.prev;
+  r.prev = st;
+  if (st === IF_READY && prev !== IF_READY) r.readySince = now;
+  if (prev === IF_READY && st !== IF_READY) {
+    r.readySince = 0;
+    r.downs.push(now);
+    if (r.downs.length > 8) r.downs.shift();
+  }
+  m._emit('interface_status', { id: r.i.id, kind: r.i.kind, state: st, reason: reason || R_NONE });
+  var ns = m._netAggregate();
+  if (ns !== m._ns) {
+    m._ns = ns;
+    m._emit('network_status', ns);
+  }
+  if (st !== IF_READY && r === m._cur) {
+    var what = r.i.id + (st === IF_FAILED ? ' failed (' + nameAt(REASONS, reason || R_NO_LINK) + ')' : ' went ' + nameAt(IF_STATES, st));
+    if (m._st === CM_CONNECTED || m._st === CM_MOVING) m._lost('if_down', what);
+    else if (m._st === CM_CONNECTING) {
+      m._cloud.disconnect();
+      m._connected(m._tok, reason || R_NO_LINK);
+    }
+  }
+  if (st !== IF_READY && r === m._target && m._st === CM_MOVING) m._handedOver(m._tok, reason || R_NO_LINK);
+  m._maintain(r);
+  var s = m.policy.s;
+  if (st === IF_READY && prev !== IF_READY) {
+    if (m._st === CM_BACKOFF && s.eventCutsBackoff && m._usable(r) && !m.policy.damped(r.downs, now)) {
+      m._evaluate(true);
+    } else if (m._st === CM_CONNECTED && s.failBack) {
+      m._armFailBack(now + s.failBackStableMs);
+    }
+  }
+  if (m._st === CM_WAITING) m._considerGrace();
+  if ((st === IF_READY) !== (prev === IF_READY) && s.reselectOnEvent) m._reselect(r);
 }
 
 function recLink(this: IfRec, up: boolean): void {
-  if (up) this.m._linkUp(this);
+  if (!up || !this.m._wanted(this) || this.i.state() === IF_READY) return;
+  this.m._clock.clearTimeout(this.retryT);
+  this.retryT = undefined;
+  this.retryN = 0;
+  this.m._maintain(this);
 }
 
 function recInfo(this: IfRec): void {
@@ -186,7 +226,6 @@ export class ConnectionManager {
   _upCauseT = 0;
   _upEv: Evaluation | null = null;
   _moves: Move[] = [];
-  _onLost: (reason: number) => void;
   /** Clock time at construction: why() reports times since then (uptime on a board). */
   _t0: number;
 
@@ -219,7 +258,12 @@ export class ConnectionManager {
       if (kinds.indexOf(iface.kind) < 0) kinds.push(iface.kind);
       ids[iface.id] = iface.kind;
       seen[iface.kind] = (seen[iface.kind] || 0) + 1;
-      this._recs.push(this._rec(iface, kindRank(iface.kind) * 100 + seen[iface.kind]));
+      var r: IfRec = {
+        i: iface, def: kindRank(iface.kind) * 100 + seen[iface.kind], en: true, hold: false, keep: false, probe: null,
+        readySince: 0, downs: [], failed: false, prev: iface.state(), retryT: undefined, retryN: 0, m: this,
+      };
+      if (r.prev === IF_READY) r.readySince = opts.clock.now();
+      this._recs.push(r);
     }
     this._seq = new FailoverSequence(opts.storage, kinds, ids);
     var me = this;
@@ -230,19 +274,6 @@ export class ConnectionManager {
       var c = self._cur;
       self._lost('liveness', 'liveness check failed on ' + (c ? c.i.id : '?'));
     });
-    this._onLost = function (reason: number) {
-      var c = self._cur;
-      self._lost('cloud_lost', 'cloud lost on ' + (c ? c.i.id : '?') + ' (' + nameAt(REASONS, reason || R_NO_SERVER) + ')');
-    };
-  }
-
-  _rec(iface: NetInterface, def: number): IfRec {
-    var r: IfRec = {
-      i: iface, def: def, en: true, hold: false, keep: false, probe: null, readySince: 0, downs: [], failed: false,
-      prev: iface.state(), retryT: undefined, retryN: 0, m: this,
-    };
-    if (r.prev === IF_READY) r.readySince = this._clock.now();
-    return r;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -257,7 +288,7 @@ export class ConnectionManager {
       r.i.events.on('link', recLink, r);
       r.i.events.on('info', recInfo, r);
     }
-    this._cloud.events.on('lost', this._onLost);
+    this._cloud.events.on('lost', this._cloudLost, this);
     this._ns = this._netAggregate();
   }
 
@@ -274,7 +305,7 @@ export class ConnectionManager {
       this._clock.clearTimeout(r.retryT);
       r.retryT = undefined;
     }
-    this._cloud.events.off('lost', this._onLost);
+    this._cloud.events.off('lost', this._cloudLost, this);
   }
 
   // ---------------------------------------------------------------- the cloud
@@ -448,7 +479,7 @@ export class ConnectionManager {
   /** Network.setServerInterfaces: stores the normalised list; applies from the next attempt. */
   setSequence(list: any): IfKind[] {
     var seq = this._seq.set(list);
-    this._newSequence();
+    for (var i = 0; i < this._recs.length; i++) this._recs[i].failed = false;
     return seq;
   }
 
@@ -460,10 +491,6 @@ export class ConnectionManager {
   clearConfiguration(): void {
     this._seq.clear();
     this._pref = null;
-    this._newSequence();
-  }
-
-  _newSequence(): void {
     for (var i = 0; i < this._recs.length; i++) this._recs[i].failed = false;
   }
 
@@ -475,10 +502,6 @@ export class ConnectionManager {
 
   cloudStatus(): number {
     return this._cs;
-  }
-
-  networkStatus(): number {
-    return this._ns;
   }
 
   connected(): boolean {
@@ -508,10 +531,6 @@ export class ConnectionManager {
   /** The log of moves, oldest first. */
   moves(): Move[] {
     return this._moves.slice();
-  }
-
-  lastEvaluation(): Evaluation | null {
-    return this._ev;
   }
 
   metrics(): ManagerMetrics {
@@ -696,10 +715,14 @@ export class ConnectionManager {
     var inp = this._input();
     var cands = this._candidates(inp);
     if (!cands.length) {
-      if (this.policy.s.excludeFailed && this._anyReadyFailed()) {
-        // Every ready interface failed this round: the round is over.
-        this._roundOver();
-        return;
+      if (this.policy.s.excludeFailed) {
+        for (var i = 0; i < this._recs.length; i++) {
+          if (this._ready(this._recs[i]) && this._recs[i].failed) {
+            // Every ready interface failed this round: the round is over.
+            this._roundOver();
+            return;
+          }
+        }
       }
       this._cur = null;
       this._setState(CM_WAITING);
@@ -713,11 +736,6 @@ export class ConnectionManager {
     this._probe(cands, false);
   }
 
-  _anyReadyFailed(): boolean {
-    for (var i = 0; i < this._recs.length; i++) if (this._ready(this._recs[i]) && this._recs[i].failed) return true;
-    return false;
-  }
-
   /** Probes `cands` in parallel; then attempts the best (or, when `whileUp`, considers a move). */
   _probe(cands: IfRec[], whileUp: boolean): void {
     var self = this;
@@ -729,28 +747,26 @@ export class ConnectionManager {
     }
     var tgt = { host: this._cloud.host(), echoPort: this._cloud.echoPort(), port: this._cloud.port() };
     this._prober.run(ifaces, tgt, function (res: ProbeResult[]) {
-      self._probed(res, whileUp);
+      for (var k = 0; k < res.length; k++) {
+        var r = self._recOf(res[k].id);
+        if (r) r.probe = res[k];
+      }
+      self._emit('probe', res);
+      var inp = self._input();
+      var next = self._candidates(inp);
+      if (whileUp) {
+        // Connected: move only if the head of the order is another interface the policy says is worth it.
+        var cur = self._cur;
+        if (self._st !== CM_CONNECTED || !cur || !next.length || next[0] === cur) return;
+        var now = self._clock.now();
+        if (!self.policy.shouldMove(inp, self._view(next[0], now), self._view(cur, now), self._lastMoveAt)) return;
+        var code = self.policy.s.failBack ? 'fail_back' : 'reselect';
+        self._cause(code, (code === 'fail_back' ? 'fail-back from ' : 're-selection from ') + cur.i.id);
+        self._move(next[0], self._evaluation(inp, next, res));
+      } else if (self._st !== CM_PROBING) return;
+      else if (!next.length) self._evaluate(false);
+      else self._attempt(next[0], self._evaluation(inp, next, res));
     });
-  }
-
-  _probed(res: ProbeResult[], whileUp: boolean): void {
-    for (var i = 0; i < res.length; i++) {
-      var r = this._recOf(res[i].id);
-      if (r) r.probe = res[i];
-    }
-    this._emit('probe', res);
-    var inp = this._input();
-    var cands = this._candidates(inp);
-    if (whileUp) {
-      this._considerMove(inp, cands, res);
-      return;
-    }
-    if (this._st !== CM_PROBING) return;
-    if (!cands.length) {
-      this._evaluate(false);
-      return;
-    }
-    this._attempt(cands[0], this._evaluation(inp, cands, res));
   }
 
   /** In CM_WAITING: attempt the first ready candidate, unless a higher-ranked one may still come up. */
@@ -773,7 +789,10 @@ export class ConnectionManager {
         var self = this;
         this._graceT = this._clock.setTimeout(function () {
           self._graceT = undefined;
-          self._graceEnd();
+          if (self._st !== CM_WAITING) return;
+          var inp = self._input();
+          var cands = self._candidates(inp);
+          if (cands.length) self._attempt(cands[0], self._evaluation(inp, cands, []));
         }, this.policy.s.graceMs);
       }
       return;
@@ -781,13 +800,6 @@ export class ConnectionManager {
     this._clock.clearTimeout(this._graceT);
     this._graceT = undefined;
     this._attempt(head, this._evaluation(inp, this._candidates(inp), []));
-  }
-
-  _graceEnd(): void {
-    if (this._st !== CM_WAITING) return;
-    var inp = this._input();
-    var cands = this._candidates(inp);
-    if (cands.length) this._attempt(cands[0], this._evaluation(inp, cands, []));
   }
 
   _attempt(r: IfRec, ev: Evaluation): void {
@@ -878,8 +890,18 @@ export class ConnectionManager {
     this._cause('connect_failed', 'connect failed on ' + r.i.id + ' (' + nameAt(REASONS, reason) + ')');
     this._cur = null;
     if (s.resetAfterMs > 0 && now - this._failSince >= s.resetAfterMs) {
+      // After long continuous failure: power-cycle every wanted interface.
       this._failSince = now;
-      this._resetInterfaces();
+      this._log.log(LOG_WARN, 'mgr', 'resetting the network interfaces');
+      this._emit('network_reset', undefined);
+      for (var i = 0; i < this._recs.length; i++) {
+        var w = this._recs[i];
+        if (!this._wanted(w)) continue;
+        w.retryN = 0;
+        this._clock.clearTimeout(w.retryT);
+        w.retryT = undefined;
+        if (w.i.state() !== IF_OFF) w.i.off();
+      }
     }
     var end = true;
     if (s.excludeFailed) {
@@ -916,6 +938,12 @@ export class ConnectionManager {
     }, delay);
   }
 
+  /** The cloud's "lost" event (the manager is its receiver). */
+  _cloudLost(reason: number): void {
+    var c = this._cur;
+    this._lost('cloud_lost', 'cloud lost on ' + (c ? c.i.id : '?') + ' (' + nameAt(REASONS, reason || R_NO_SERVER) + ')');
+  }
+
   /** The session dropped (interface down, cloud lost, liveness). */
   _lost(code: string, text: string): void {
     if (this._st !== CM_CONNECTED && this._st !== CM_MOVING) return;
@@ -949,20 +977,6 @@ export class ConnectionManager {
         self._evaluate(s.probeOnLoss);
       }, d);
     } else this._evaluate(s.probeOnLoss);
-  }
-
-  /** After long continuous failure: power-cycle every wanted interface. */
-  _resetInterfaces(): void {
-    this._log.log(LOG_WARN, 'mgr', 'resetting the network interfaces');
-    this._emit('network_reset', undefined);
-    for (var i = 0; i < this._recs.length; i++) {
-      var r = this._recs[i];
-      if (!this._wanted(r)) continue;
-      r.retryN = 0;
-      this._clock.clearTimeout(r.retryT);
-      r.retryT = undefined;
-      if (r.i.state() !== IF_OFF) r.i.off();
-    }
   }
 
   // ---------------------------------------------------------------- fail-back and re-selection
@@ -1024,18 +1038,6 @@ export class ConnectionManager {
     if (cands.length < 2) return;
     this._cause('reselect', 'network change on ' + r.i.id);
     this._probe(cands, true);
-  }
-
-  _considerMove(inp: PolicyInput, cands: IfRec[], res: ProbeResult[]): void {
-    var cur = this._cur;
-    if (this._st !== CM_CONNECTED || !cur || !cands.length) return;
-    var best = cands[0];
-    if (best === cur) return;
-    var now = this._clock.now();
-    if (!this.policy.shouldMove(inp, this._view(best, now), this._view(cur, now), this._lastMoveAt)) return;
-    var code = this.policy.s.failBack ? 'fail_back' : 'reselect';
-    this._cause(code, (code === 'fail_back' ? 'fail-back from ' : 're-selection from ') + cur.i.id);
-    this._move(best, this._evaluation(inp, cands, res));
   }
 
   /** A voluntary move: make-before-break through CloudLink.handover when offered, else break, then make. */
@@ -1143,47 +1145,6 @@ export class ConnectionManager {
     if (r.i.state() === st) this._maintain(r);
   }
 
-  _linkUp(r: IfRec): void {
-    if (!this._wanted(r) || r.i.state() === IF_READY) return;
-    this._clock.clearTimeout(r.retryT);
-    r.retryT = undefined;
-    r.retryN = 0;
-    this._maintain(r);
-  }
-
-  _ifState(r: IfRec, st: number, reason: number): void {
-    var now = this._clock.now();
-    var prev = r.prev;
-    r.prev = st;
-    if (st === IF_READY && prev !== IF_READY) r.readySince = now;
-    if (prev === IF_READY && st !== IF_READY) {
-      r.readySince = 0;
-      r.downs.push(now);
-      if (r.downs.length > 8) r.downs.shift();
-    }
-    this._emit('interface_status', { id: r.i.id, kind: r.i.kind, state: st, reason: reason || R_NONE });
-    this._netStatus();
-    if (st !== IF_READY && r === this._cur) {
-      var what = r.i.id + (st === IF_FAILED ? ' failed (' + nameAt(REASONS, reason || R_NO_LINK) + ')' : ' went ' + nameAt(IF_STATES, st));
-      if (this._st === CM_CONNECTED || this._st === CM_MOVING) this._lost('if_down', what);
-      else if (this._st === CM_CONNECTING) {
-        this._cloud.disconnect();
-        this._connected(this._tok, reason || R_NO_LINK);
-      }
-    }
-    if (st !== IF_READY && r === this._target && this._st === CM_MOVING) this._handedOver(this._tok, reason || R_NO_LINK);
-    this._maintain(r);
-    var s = this.policy.s;
-    if (st === IF_READY && prev !== IF_READY) {
-      if (this._st === CM_BACKOFF && s.eventCutsBackoff && this._usable(r) && !this.policy.damped(r.downs, now)) {
-        this._evaluate(true);
-      } else if (this._st === CM_CONNECTED && s.failBack) {
-        this._armFailBack(now + s.failBackStableMs);
-      }
-    }
-    if (this._st === CM_WAITING) this._considerGrace();
-    if ((st === IF_READY) !== (prev === IF_READY) && s.reselectOnEvent) this._reselect(r);
-  }
 
   _netAggregate(): number {
     var n = [0, 0, 0, 0, 0, 0, 0, 0];
@@ -1200,13 +1161,6 @@ export class ConnectionManager {
         : NETWORK_STATUS_ON;
     }
     return NETWORK_STATUS_OFF;
-  }
-
-  _netStatus(): void {
-    var v = this._netAggregate();
-    if (v === this._ns) return;
-    this._ns = v;
-    this._emit('network_status', v);
   }
 }
 

@@ -187,7 +187,9 @@ class IfProbe {
     var iface = this._if;
     iface.events.on('state', this._onState);
     this._deadT = c.setTimeout(function () {
-      self._deadline();
+      if (self._done) return;
+      if (self._res.recv > 0 || self._udp) self._udpEnd();
+      if (!self._done) self._finish(E_TIMEOUT);
     }, this._p.spec.budgetMs);
     var cached = this._p._dns[iface.id];
     var host = this._p._target.host;
@@ -314,7 +316,17 @@ class IfProbe {
       port: p._target.port,
       timeoutMs: left,
       onConnect: function () {
-        self._tcpUp();
+        if (self._done) return;
+        var r = self._res;
+        r.method = PM_TCP;
+        r.valid = true;
+        r.rtt = c.now() - self._tcpT0;
+        r.score = r.rtt;
+        r.loss = 0;
+        // No echo service seems to exist (none answered lately on any interface): skip UDP for the next
+        // few evaluations of this interface to stay within the byte budget.
+        if (r.sent > 0 && !(p._echoAt > 0 && c.now() - p._echoAt < PROBE_DNS_TTL_MS)) p._tcpOnly[self._if.id] = 5;
+        self._finish(E_OK);
       },
       onClose: function (err: number) {
         if (!self._done) self._finish(err === E_OK ? E_TIMEOUT : err);
@@ -325,27 +337,6 @@ class IfProbe {
       this._res.bytes += TCP_PROBE_BYTES;
       p._poke();
     }
-  }
-
-  _tcpUp(): void {
-    if (this._done) return;
-    var r = this._res;
-    var p = this._p;
-    r.method = PM_TCP;
-    r.valid = true;
-    r.rtt = p._clock.now() - this._tcpT0;
-    r.score = r.rtt;
-    r.loss = 0;
-    // No echo service seems to exist (none answered lately on any interface): skip UDP for the next
-    // few evaluations of this interface to stay within the byte budget.
-    if (this._res.sent > 0 && !(p._echoAt > 0 && p._clock.now() - p._echoAt < PROBE_DNS_TTL_MS)) p._tcpOnly[this._if.id] = 5;
-    this._finish(E_OK);
-  }
-
-  _deadline(): void {
-    if (this._done) return;
-    if (this._res.recv > 0 || this._udp) this._udpEnd();
-    if (!this._done) this._finish(E_TIMEOUT);
   }
 
   /**
@@ -614,7 +605,14 @@ export class Prober {
     }
     if (lead < 0) return;
     if (!ahead.length) {
-      this._early(now);
+      // The winner is known: cut every unfinished probe and deliver.
+      for (i = 0; i < runs.length; i++) {
+        if (runs[i]._done) continue;
+        runs[i]._cut(now);
+        this._count(runs[i]);
+      }
+      this._left = 0;
+      this._end();
       return;
     }
     // Each one ahead passes the leader's score at the latest when its bound, growing at its present
@@ -628,18 +626,6 @@ export class Prober {
       if (t > at) at = t;
     }
     if (at > now) this._chkT = this._clock.setTimeout(this._onChk, at - now);
-  }
-
-  /** The winner is known: cut every unfinished probe and deliver. */
-  _early(now: number): void {
-    var runs = this._runs;
-    for (var i = 0; i < runs.length; i++) {
-      if (runs[i]._done) continue;
-      runs[i]._cut(now);
-      this._count(runs[i]);
-    }
-    this._left = 0;
-    this._end();
   }
 
   _end(): void {

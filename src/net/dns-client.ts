@@ -187,7 +187,14 @@ export class DnsClient {
       if (q.id !== m.id || m.qname.toLowerCase() !== q.name) continue;
       var a = m.rcode === RCODE_OK ? answerA(m, q.name) : null;
       if (a) {
-        this._put(q.name, a.ip, a.ttl);
+        // Cache it (TTL capped at maxTtlS; none for a TTL of 0), evicting the oldest beyond cacheMax.
+        var ttl = a.ttl > (this._o.maxTtlS || 3600) ? this._o.maxTtlS || 3600 : a.ttl;
+        if (ttl > 0) {
+          var c = this._c;
+          for (var k = 0; k < c.length; k++) if (c[k].n === q.name) c.splice(k--, 1);
+          while (c.length >= (this._o.cacheMax || 8)) c.shift();
+          c.push({ n: q.name, ip: a.ip, exp: this._clk.now() + ttl * 1000 });
+        }
         this._finish(q, E_OK, a.ip);
       } else if (m.rcode === RCODE_OK || m.rcode === RCODE_NXDOMAIN || q.tries >= (this._o.tries || 3)) {
         this._finish(q, E_DNS, '');
@@ -196,16 +203,6 @@ export class DnsClient {
       }
       return;
     }
-  }
-
-  _put(name: string, ip: string, ttl: number): void {
-    var max = this._o.maxTtlS || 3600;
-    if (ttl > max) ttl = max;
-    if (ttl <= 0) return;
-    var c = this._c;
-    for (var i = 0; i < c.length; i++) if (c[i].n === name) c.splice(i--, 1);
-    while (c.length >= (this._o.cacheMax || 8)) c.shift();
-    c.push({ n: name, ip: ip, exp: this._clk.now() + ttl * 1000 });
   }
 
   /** Removes `q`, calls its callbacks, closes the socket when nothing is left in flight. */

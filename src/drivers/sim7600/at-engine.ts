@@ -265,7 +265,11 @@ export class AtEngine {
         if (this._sg === SG_PROMPT && b.charCodeAt(i) === 62) {
           i++;
           if (i < n && b.charCodeAt(i) === 32) i++;
-          this._sendData();
+          // The prompt: send the command's data, then wait for its final result.
+          var c = this._cur!;
+          this._sg = SG_FINAL;
+          this.cnt.txData += c.d!.length;
+          this._u.write(c.d!);
           continue;
         }
         var cr = b.indexOf('\r', i);
@@ -366,13 +370,6 @@ export class AtEngine {
     cur.r = res;
     this._clk.clearTimeout(this._tm);
     this._tm = this._clk.setTimeout(this._onTimeout, this._grace);
-  }
-
-  _sendData(): void {
-    var c = this._cur!;
-    this._sg = SG_FINAL;
-    this.cnt.txData += c.d!.length;
-    this._u.write(c.d!);
   }
 
   _final(res: number): void {

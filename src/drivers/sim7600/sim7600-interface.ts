@@ -313,14 +313,10 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   _abort(): void {
     this._wait = 0;
     this._kind = K_NONE;
-    this._clk().clearTimeout(this._stm);
-    this._clk().clearTimeout(this._btm);
+    this.modem._clk.clearTimeout(this._stm);
+    this.modem._clk.clearTimeout(this._btm);
     this._stm = this._btm = undefined;
     this.modem.cancel();
-  }
-
-  _clk() {
-    return this.modem._clk;
   }
 
   _run(): void {
@@ -381,14 +377,14 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (++this._si < this._seq.length) return this._run();
     var k = this._kind;
     this._kind = K_NONE;
-    this._clk().clearTimeout(this._btm);
+    this.modem._clk.clearTimeout(this._btm);
     this._btm = undefined;
     if (k === K_ON) {
       this._set(IF_ON);
       if (this._want === W_READY) this._begin(K_CONNECT, SEQ_CONNECT, IF_CONNECTING);
     } else if (k === K_CONNECT) this._ready();
     else if (k === K_RECOVER) {
-      this._okAt = this._clk().now();
+      this._okAt = this.modem._clk.now();
       this._okRung = this._rung;
       this._log.log(LOG_INFO, this.id, 'recovered at rung ' + nameAt(RUNGS, this._rung));
       this.events.emit('recovery', this._rung, 'ok');
@@ -422,8 +418,8 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._info.ip = this._ipSeen;
     this._set(IF_READY);
     this.events.emit('info', this.info());
-    this._clk().clearInterval(this._htm);
-    this._htm = this._ct.healthMs > 0 ? this._clk().setInterval(this._onHealth, this._ct.healthMs) : undefined;
+    this.modem._clk.clearInterval(this._htm);
+    this._htm = this._ct.healthMs > 0 ? this.modem._clk.setInterval(this._onHealth, this._ct.healthMs) : undefined;
     for (var i = 0; i < N_LINKS; i++) {
       var s = this._socks[i];
       if (s) this._kick(s);
@@ -435,7 +431,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   /** Overrides IfBase's transition to stop the health poll outside ready. */
   _set(state: number, reason?: number): void {
     if (state !== IF_READY && this._htm !== undefined) {
-      this._clk().clearInterval(this._htm);
+      this.modem._clk.clearInterval(this._htm);
       this._htm = undefined;
     }
     if (state === IF_OFF || state === IF_FAILED) {
@@ -464,14 +460,14 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
       this.modem.enterPin(this._pin, this._onPin, this);
       return;
     }
-    if (this._clk().now() >= this._dl) return this._stepFail(R_NO_SIM);
-    this._stm = this._clk().setTimeout(this._onPoll, this._ct.simPollMs);
+    if (this.modem._clk.now() >= this._dl) return this._stepFail(R_NO_SIM);
+    this._stm = this.modem._clk.setTimeout(this._onPoll, this._ct.simPollMs);
   }
 
   _onPin(ok: boolean): void {
     if (this._wait !== ST_SIM) return;
     if (!ok) return this._stepFail(R_NO_SIM);
-    this._stm = this._clk().setTimeout(this._onPoll, this._ct.simPollMs);
+    this._stm = this.modem._clk.setTimeout(this._onPoll, this._ct.simPollMs);
   }
 
   /** The step timer: the SIM and registration steps ask again. */
@@ -492,9 +488,9 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     if (this._wait !== ST_REG) return;
     if (stat === REG_HOME || stat === REG_ROAMING) return this._stepOk();
     if (stat === REG_DENIED) return this._stepFail(R_REGISTRATION_DENIED);
-    if (this._clk().now() >= this._dl) return this._stepFail(R_NO_REGISTRATION);
-    this._clk().clearTimeout(this._stm);
-    this._stm = this._clk().setTimeout(this._onPoll, this._ct.regPollMs);
+    if (this.modem._clk.now() >= this._dl) return this._stepFail(R_NO_REGISTRATION);
+    this.modem._clk.clearTimeout(this._stm);
+    this._stm = this.modem._clk.setTimeout(this._onPoll, this._ct.regPollMs);
   }
 
   _onNetOpen(err: number): void {
@@ -532,7 +528,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   _recover(rung: number, fresh: boolean): void {
     if (fresh) {
       if (this._kind === K_RECOVER && this._rung >= rung) return;
-      if (this._clk().now() - this._okAt < this._ct.stableMs && rung <= this._okRung) rung = this._okRung + 1;
+      if (this.modem._clk.now() - this._okAt < this._ct.stableMs && rung <= this._okRung) rung = this._okRung + 1;
     }
     if (rung > RUNG_POWER) rung = RUNG_POWER;
     this._abort();
@@ -548,7 +544,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._si = 0;
     this._log.log(LOG_WARN, this.id, 'recovery rung ' + nameAt(RUNGS, rung));
     this.events.emit('recovery', rung, 'start');
-    this._btm = this._clk().setTimeout(this._onBudget, this._bud[rung]);
+    this._btm = this.modem._clk.setTimeout(this._onBudget, this._bud[rung]);
     this._run();
   }
 
@@ -613,7 +609,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
       this.events.emit('link', up);
     }
     if (this._wait === ST_REG && (up || stat === REG_DENIED)) {
-      this._clk().clearTimeout(this._stm);
+      this.modem._clk.clearTimeout(this._stm);
       this._stm = undefined;
       this._onReg(stat);
     }

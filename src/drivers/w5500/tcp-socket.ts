@@ -96,18 +96,6 @@ export class W5500Tcp implements TcpSocket {
     h._kick();
   }
 
-  /** Connection up: read the pointers once (Sn_TX_FSR .. Sn_RX_RD in one frame); they are tracked afterwards. */
-  _established(): void {
-    var f = this._h._chip.readFrame(bsbReg(this._n), SN_TX_FSR, 10);
-    this._fsr = (f[3] << 8) | f[4];
-    this._txWr = (f[7] << 8) | f[8];
-    this._rxRd = (f[11] << 8) | f[12];
-    this._h._clock.clearTimeout(this._tm);
-    this._tm = undefined;
-    this._to(T_OPEN);
-    if (this._o.onConnect) this._o.onConnect();
-  }
-
   /** One poll: `sir` is this socket's SIR bit. Returns true while the socket wants fast polling. */
   _poll(sir: boolean): boolean {
     var st = this._st;
@@ -123,7 +111,15 @@ export class W5500Tcp implements TcpSocket {
     }
     if (st === T_CONNECTING) {
       if (sr === SR_ESTABLISHED || sr === SR_CLOSE_WAIT) {
-        this._established();
+        // Connection up: read the pointers once (Sn_TX_FSR .. Sn_RX_RD in one frame); tracked afterwards.
+        var p = c.readFrame(b, SN_TX_FSR, 10);
+        this._fsr = (p[3] << 8) | p[4];
+        this._txWr = (p[7] << 8) | p[8];
+        this._rxRd = (p[11] << 8) | p[12];
+        h._clock.clearTimeout(this._tm);
+        this._tm = undefined;
+        this._to(T_OPEN);
+        if (this._o.onConnect) this._o.onConnect();
         if (this._st !== T_OPEN) return false;
       } else if (ir & IR_TIMEOUT) {
         this._end(E_TIMEOUT);

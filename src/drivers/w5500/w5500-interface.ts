@@ -140,6 +140,8 @@ function kbOk(a: number[] | undefined): boolean {
  * NAK) also closes the sockets and goes back to connecting. The chip is polled on the clock: SIR every
  * `pollMs` while a socket is busy, every `idlePollMs` while sockets are open, PHYCFGR+VERSIONR every
  * `linkPollMs` (a chip that stops answering → failed(no_hardware)).
+ *
+ * No TLS: it has no `canTls` (absent means no, see docs/security.md), and `tcp` refuses `tls`.
  */
 export class W5500Interface extends IfBase implements NetInterface, SockHost {
   _chip: W5500Chip;
@@ -224,11 +226,6 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     return this._seen;
   }
 
-  /** No TLS on this interface (see docs/security.md). */
-  canTls(): boolean {
-    return false;
-  }
-
   /** PHY link as last polled. */
   linkUp(): boolean {
     return this._link;
@@ -284,7 +281,10 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     this._want = true;
     var st = this._st;
     if (st === IF_OFF || (st === IF_FAILED && !this._up)) this.on();
-    else if (st === IF_ON || st === IF_FAILED) this._startConnect();
+    else if (st === IF_ON || st === IF_FAILED) {
+      this._set(IF_CONNECTING);
+      this._waitLink();
+    }
   }
 
   disconnect(): void {
@@ -449,12 +449,10 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     this._set(IF_ON);
     this._linkDue = 0;
     this._tick();
-    if (this._want && this._st === IF_ON) this._startConnect();
-  }
-
-  _startConnect(): void {
-    this._set(IF_CONNECTING);
-    this._waitLink();
+    if (this._want && this._st === IF_ON) {
+      this._set(IF_CONNECTING);
+      this._waitLink();
+    }
   }
 
   /** Connecting: wait for the link (bounded), then address. */
@@ -611,13 +609,10 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
       }
       if (busy) this._fastUntil = now + FAST_HOLD_MS;
     }
-    this._sched();
-  }
-
-  /** Arms the poll timer for the next due poll (never later than one already armed). */
-  _sched(): void {
     if (!this._up) return;
-    var now = this._clock.now(), o = this._o;
+    // Arms the poll timer for the next due poll (never later than one already armed).
+    now = this._clock.now();
+    var o = this._o;
     var ms = this._nOpen > 0 ? (now < this._fastUntil ? o.pollMs || 10 : o.idlePollMs || (o.int ? 250 : 50)) : o.linkPollMs || 250;
     var due = now + ms;
     if (due > this._linkDue) due = this._linkDue;

@@ -416,20 +416,17 @@ export class WifiInterface extends IfBase implements NetInterface {
   _timeout(): void {
     var ph = this._ph;
     this._tm = undefined;
-    if (ph === P_WAIT) this._round();
-    else if (ph === P_JOIN) this._candFail(R_NO_LINK, 'join timeout');
+    if (ph === P_WAIT) {
+      // One round: scan, then try the stored networks in the order of their signal.
+      this._n++;
+      this._rr = R_NONE;
+      this._phase(P_SCAN);
+      this._set(IF_CONNECTING);
+      var c = this._cfg;
+      this._radio!.setIP(c.dhcp ? undefined : { ip: c.ip!, netmask: c.netmask!, gw: c.gateway! });
+      this._scan(this._onRoundScan);
+    } else if (ph === P_JOIN) this._candFail(R_NO_LINK, 'join timeout');
     else if (ph === P_DHCP) this._candFail(R_NO_IP, 'no address');
-  }
-
-  /** One round: scan, then try the stored networks in the order of their signal. */
-  _round(): void {
-    this._n++;
-    this._rr = R_NONE;
-    this._phase(P_SCAN);
-    this._set(IF_CONNECTING);
-    var c = this._cfg;
-    this._radio!.setIP(c.dhcp ? undefined : { ip: c.ip!, netmask: c.netmask!, gw: c.gateway! });
-    this._scan(this._onRoundScan);
   }
 
   _scanned(aps: WifiApInfo[] | null): void {
