@@ -13,7 +13,7 @@
  *
  * A module keeps all its exports when its exports object may be read in a way this pass cannot follow: it
  * is an entry (the board, the sketch), some module passes the object on (`f(m_1)`, `m_1[k]`), or the
- * module uses `exports` other than as `exports.NAME` / `exports["NAME"]`. `__exportStar(require("id"),
+ * module uses `exports` other than as `exports.NAME` / `exports["NAME"]`, or names `module` at all. `__exportStar(require("id"),
  * exports)` (TypeScript's `export * from`) is followed: a name read from the re-exporting module that it
  * does not define itself counts as read from "id".
  */
@@ -157,6 +157,7 @@ export function pruneExports(modules: PrunableModule[], keep: string[]): PruneRe
       if (parent && parent.type === 'VariableDeclarator' && parent.id === n) return;
       var name = memberName(parent);
       var asObject = parent && parent.type === 'MemberExpression' && parent.object === n && name !== undefined;
+      if (n.name === 'module') { f.selfEscapes = true; return; } // module.exports = ... replaces the object
       if (n.name === 'exports') {
         if (!asObject) {
           if (!(exportStarOf(parent) !== undefined && parent.arguments[1] === n)) f.selfEscapes = true;

@@ -60,6 +60,9 @@ describe('build: exports nobody reads are pruned', function () {
   it('keeps every export of the modules it is told to keep, and of a module that uses `exports` whole', function () {
     var ms = mods({ entry: 'exports.start = 1;\n', self: 'exports.A = 1;\nObject.keys(exports);\n', u: 'require("self");\n' });
     assert.deepEqual(pruneExports(ms, ['entry', 'u']).removed, {});
+    var ms2 = mods({ m: 'exports.Long = 1;\nmodule.exports.Other = 2;\n', u: 'exports.v = require("m").Other;\n' });
+    var r2 = pruneExports(ms2, ['u']);
+    assert.deepEqual([r2.removed, r2.renamed], [{}, {}]);
   });
 
   it('changes nothing when a module is required by a computed id', function () {
