@@ -49,18 +49,19 @@ interface IfRec {
   def: number;
   /** Not switched off by the user (X.off()). */
   en: boolean;
+  // hold, keep, failed, probe and retryT start absent (read as false / none).
   /** Held down by the user (X.disconnect()) until X.connect() or Particle.connect(). */
-  hold: boolean;
+  hold?: boolean;
   /** Kept up by X.connect() / Network.connect() even when the cloud is not wanted. */
-  keep: boolean;
-  probe: ProbeResult | null;
+  keep?: boolean;
+  probe?: ProbeResult;
   readySince: number;
   /** Times it dropped out of ready (flap damping), newest last, at most 8. */
   downs: number[];
   /** A cloud connect over it failed in the current round. */
-  failed: boolean;
+  failed?: boolean;
   prev: number;
-  retryT: TimerId;
+  retryT?: TimerId;
   retryN: number;
   /** The manager (the record is the receiver of the interface's events: recState, recLink, recInfo). */
   m: ConnectionManager;
@@ -259,8 +260,8 @@ export class ConnectionManager {
       ids[iface.id] = iface.kind;
       seen[iface.kind] = (seen[iface.kind] || 0) + 1;
       var r: IfRec = {
-        i: iface, def: kindRank(iface.kind) * 100 + seen[iface.kind], en: true, hold: false, keep: false, probe: null,
-        readySince: 0, downs: [], failed: false, prev: iface.state(), retryT: undefined, retryN: 0, m: this,
+        i: iface, def: kindRank(iface.kind) * 100 + seen[iface.kind], en: true, readySince: 0, downs: [],
+        prev: iface.state(), retryN: 0, m: this,
       };
       if (r.prev === IF_READY) r.readySince = opts.clock.now();
       this._recs.push(r);
@@ -663,8 +664,8 @@ export class ConnectionManager {
 
   _view(r: IfRec, now: number): PolicyIf {
     return {
-      id: r.i.id, kind: r.i.kind, def: r.def, ready: this._ready(r), pending: this._pending(r), probe: r.probe,
-      preferred: r.i.id === this._pref, damped: this.policy.damped(r.downs, now), failed: r.failed, readySince: r.readySince
+      id: r.i.id, kind: r.i.kind, def: r.def, ready: this._ready(r), pending: this._pending(r), probe: r.probe || null,
+      preferred: r.i.id === this._pref, damped: this.policy.damped(r.downs, now), failed: !!r.failed, readySince: r.readySince
     };
   }
 
