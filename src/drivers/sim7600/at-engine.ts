@@ -167,10 +167,9 @@ export class AtEngine {
     this._grace = o.errGraceMs || 200;
     this._own = o.owner;
     this._urc = o.urc;
-    this._onData = this._onData.bind(this);
     this._onTimeout = this._onTimeout.bind(this);
     this._onWaitTimeout = this._onWaitTimeout.bind(this);
-    this._u.onData(this._onData);
+    this._u.onData(this._onData, this);
   }
 
   /**
