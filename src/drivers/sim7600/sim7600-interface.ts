@@ -149,6 +149,9 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   _stm: TimerId;
   _btm: TimerId;
   _htm: TimerId;
+  /** _onBudget and _onHealth bound for the clock, made when the first budget or health timer starts. */
+  _bB?: () => void;
+  _hB?: () => void;
   _dl = 0;
   _pinTried = false;
   _rung = -1;
@@ -174,8 +177,6 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     // The modem's callbacks and events get this interface as their receiver (`this`); only the timers'
     // callbacks are bound copies.
     this._onPoll = this._onPoll.bind(this);
-    this._onBudget = this._onBudget.bind(this);
-    this._onHealth = this._onHealth.bind(this);
     var ev = this.modem.events;
     ev.on('rx', this._onRx, this);
     ev.on('ipclose', this._onIpClose, this);
@@ -419,7 +420,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._set(IF_READY);
     this.events.emit('info', this.info());
     this.modem._clk.clearInterval(this._htm);
-    this._htm = this._ct.healthMs > 0 ? this.modem._clk.setInterval(this._onHealth, this._ct.healthMs) : undefined;
+    this._htm = this._ct.healthMs > 0 ? this.modem._clk.setInterval(this._hB || (this._hB = this._onHealth.bind(this)), this._ct.healthMs) : undefined;
     for (var i = 0; i < N_LINKS; i++) {
       var s = this._socks[i];
       if (s) this._kick(s);
@@ -544,7 +545,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._si = 0;
     this._log.log(LOG_WARN, this.id, 'recovery rung ' + nameAt(RUNGS, rung));
     this.events.emit('recovery', rung, 'start');
-    this._btm = this.modem._clk.setTimeout(this._onBudget, this._bud[rung]);
+    this._btm = this.modem._clk.setTimeout(this._bB || (this._bB = this._onBudget.bind(this)), this._bud[rung]);
     this._run();
   }
 
