@@ -186,7 +186,8 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   _dhcp?: DhcpClient;
   _dns?: DnsClient;
   _onTm: () => void;
-  _onTick: () => void;
+  /** _tick bound for the clock, made when the chip is first polled (a board without a W5500 makes none). */
+  _onTick?: () => void;
 
   constructor(opts: W5500Options) {
     super('eth0', 'ethernet', opts && opts.log);
@@ -209,7 +210,6 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     this._port = 49152 + Math.floor(Math.random() * 16000);
     this._info.mac = opts.mac ? opts.mac.toUpperCase() : DEFAULT_MAC;
     this._onTm = this._step.bind(this);
-    this._onTick = this._tick.bind(this);
   }
 
   /** The DHCP and DNS clients, made once: only a chip that answered needs them. */
@@ -628,7 +628,7 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     if (this._pt !== undefined && this._pDue <= due) return;
     this._clock.clearTimeout(this._pt);
     this._pDue = due;
-    this._pt = this._clock.setTimeout(this._onTick, due - now);
+    this._pt = this._clock.setTimeout(this._onTick || (this._onTick = this._tick.bind(this)), due - now);
   }
 
   /** A poll as soon as possible (data queued, INTn fell). */
@@ -639,6 +639,6 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     if (this._pt !== undefined && this._pDue <= now) return;
     this._clock.clearTimeout(this._pt);
     this._pDue = now;
-    this._pt = this._clock.setTimeout(this._onTick, 0);
+    this._pt = this._clock.setTimeout(this._onTick || (this._onTick = this._tick.bind(this)), 0);
   }
 }
