@@ -141,7 +141,7 @@ export class AtEngine {
   _maxBin: number;
   _grace: number;
   _q: AtCmd[] = [];
-  _cur: AtCmd | null = null;
+  _cur?: AtCmd | null;
   _sg = SG_IDLE;
   _tm: TimerId;
   _w: AtCmd[] = [];
@@ -150,7 +150,7 @@ export class AtEngine {
   _wB?: () => void;
   _buf = '';
   _bin = 0;
-  _binTo: AtCmd | null = null;
+  _binTo?: AtCmd | null;
   _lf = false;
   _busy = false;
   _gen = 0;
