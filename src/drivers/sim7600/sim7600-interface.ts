@@ -143,7 +143,8 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   _socks: Array<CellSocket | null> = [];
   _want = W_OFF;
   _kind = K_NONE;
-  _seq: number[] = [];
+  /** The running sequence's steps (set by _begin and the rungs before _run reads them). */
+  _seq!: number[];
   _si = 0;
   _wait = 0;
   _stm: TimerId;
@@ -158,7 +159,8 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   _okAt = -1e12;
   _okRung = -1;
   _lport = 0;
-  _dns: { [name: string]: string } = {};
+  /** Resolved names (at most 8, then cleared), made on the first answer. */
+  _dns?: { [name: string]: string };
   _dnsN = 0;
   _link = false;
 
@@ -695,7 +697,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     }
     if (s.u && s.dq.length) {
       var host = s.dq[1];
-      var ip = isIpv4(host) ? host : this._dns[host];
+      var ip = isIpv4(host) ? host : this._dns && this._dns[host];
       if (ip) {
         s.op = OP_SEND;
         m.send(s.l, s.dq[0], ip, s.dq[2], s, this._onSockSent, this);
@@ -780,7 +782,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     s.op = OP_NONE;
     if (this._socks[s.l] !== s) return;
     if (err === E_OK && ip) {
-      if (++this._dnsN > 8) {
+      if (!this._dns || ++this._dnsN > 8) {
         this._dns = {};
         this._dnsN = 1;
       }
