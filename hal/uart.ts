@@ -5,8 +5,11 @@
 export interface Uart {
   /** Queues bytes for transmission. */
   write(data: string): void;
-  /** Sets the receiver; `null` detaches it. Bytes arrive in chunks of any size. */
-  onData(cb: ((data: string) => void) | null): void;
+  /**
+   * Sets the receiver, called with `thisArg` as `this` (a driver passes its method and itself, no bound
+   * copy); `null` detaches it. Bytes arrive in chunks of any size.
+   */
+  onData(cb: ((data: string) => void) | null, thisArg?: any): void;
   /** Changes the baud rate (8N1). */
   setBaud(baud: number): void;
 }

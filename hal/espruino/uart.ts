@@ -21,6 +21,7 @@ export class EspruinoUart implements Uart {
   _serial: Serial;
   _setup: any;
   _cb: ((data: string) => void) | null = null;
+  _cbT: any;
 
   constructor(o: EspruinoUartOptions) {
     var self = this;
@@ -28,7 +29,7 @@ export class EspruinoUart implements Uart {
     this._setup = o.path ? { path: o.path } : { tx: o.tx, rx: o.rx };
     this.setBaud(o.baud);
     o.serial.on('data', function (d: string) {
-      if (self._cb) self._cb(d);
+      if (self._cb) self._cb.call(self._cbT, d);
     });
   }
 
@@ -36,8 +37,9 @@ export class EspruinoUart implements Uart {
     this._serial.write(data);
   }
 
-  onData(cb: ((data: string) => void) | null): void {
+  onData(cb: ((data: string) => void) | null, thisArg?: any): void {
     this._cb = cb;
+    this._cbT = thisArg;
   }
 
   /** Changes the rate; on Linux Espruino closes and re-opens the device. */

@@ -139,6 +139,7 @@ export class Sim7600Model {
   private _o: Required<Pick<Sim7600ModelOptions, 'bootMs' | 'simReadyMs' | 'attachMs' | 'respMs' | 'pwrOnMinMs' | 'pwrOffMinMs' | 'offMs' | 'transcriptMax'>>;
   private _ka: boolean;
   private _rx: ((d: string) => void) | null = null;
+  private _rxT: any;
   private _inFree = 0;
   private _outFree = 0;
   private _p = P_OFF;
@@ -197,8 +198,9 @@ export class Sim7600Model {
       write: function (d: string) {
         self._fromHost(d);
       },
-      onData: function (cb: ((d: string) => void) | null) {
+      onData: function (cb: ((d: string) => void) | null, thisArg?: any) {
         self._rx = cb;
+        self._rxT = thisArg;
       },
       setBaud: function (b: number) {
         self._baud = b;
@@ -374,7 +376,7 @@ export class Sim7600Model {
       start += this._wireMs(part.length);
       (function (p: string, at: number) {
         self._clk.setTimeout(function () {
-          if (self._rx) self._rx(p);
+          if (self._rx) self._rx.call(self._rxT, p);
         }, at - now);
       })(part, start);
     }

@@ -88,7 +88,7 @@ export class Runtime {
    */
   _low(f: string[]): void {
     var m = this.mgr;
-    m._moves = [];
+    if (m._moves) m._moves = [];
     m._prober.forget();
     if (this.dev.cloud.shed) this.dev.cloud.shed();
     var u = this.dev.mem!.usage();

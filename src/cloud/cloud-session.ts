@@ -116,11 +116,13 @@ export class CloudSession implements CloudLink {
   _maxP: number;
   _st = SS_IDLE;
   _g = 0;
-  _if: NetInterface | null = null;
-  _cb: ((reason: number) => void) | null = null;
+  // _if, _cb, _fns and _vars start absent: no interface, no callback, nothing registered yet.
+  _if?: NetInterface | null;
+  _cb?: ((reason: number) => void) | null;
   _subs: Sub[] = [];
-  _fns: { [k: string]: (arg: string) => any } = {};
-  _vars: { [k: string]: () => any } = {};
+  /** Registered functions and variables by "$" + name, made on the first registration. */
+  _fns?: { [k: string]: (arg: string) => any };
+  _vars?: { [k: string]: () => any };
   _nf = 0;
   _nv = 0;
   _always: boolean;
@@ -138,12 +140,13 @@ export class CloudSession implements CloudLink {
     this._maxP = o.maxPacket || 2048;
     var ob = o.outbox || {};
     this._always = ob.persist === 'always';
-    this._ob = new Outbox({
-      storage: o.storage, prefix: ob.prefix, maxCount: ob.maxCount, maxBytes: ob.maxBytes, policy: ob.policy, log: o.log,
-      onDrop: function (n) {
+    // The outbox settings given (prefix, maxCount, maxBytes, policy), not a key per setting left undefined.
+    this._ob = new Outbox(Object.assign({}, ob, {
+      storage: o.storage, log: o.log,
+      onDrop: function (n: number) {
         self.events.emit('drop', n);
       },
-    });
+    }));
     this._cl = new MqttClient({
       clock: o.clock, log: o.log, id: o.deviceId, user: o.username, pass: o.password, clean: o.clean,
       keepAliveS: o.keepAliveS, maxPacket: this._maxP, maxTx: 2 * this._maxP, window: o.window,
@@ -193,7 +196,7 @@ export class CloudSession implements CloudLink {
   }
 
   iface(): NetInterface | null {
-    return this._if;
+    return this._if || null;
   }
 
   ping(timeoutMs: number, cb: (ok: boolean) => void): void {
@@ -291,9 +294,10 @@ export class CloudSession implements CloudLink {
   function(name: string, fn: (arg: string) => any): boolean {
     checkName(name, 'function', false);
     if (typeof fn !== 'function') throw new TypeError('fn must be a function');
-    if (!this._fns['$' + name] && this._nf >= MAX_FNS) return false;
-    if (!this._fns['$' + name]) this._nf++;
-    this._fns['$' + name] = fn;
+    var fs = this._fns || (this._fns = {});
+    if (!fs['$' + name] && this._nf >= MAX_FNS) return false;
+    if (!fs['$' + name]) this._nf++;
+    fs['$' + name] = fn;
     return true;
   }
 
@@ -301,9 +305,10 @@ export class CloudSession implements CloudLink {
   variable(name: string, getter: () => any): boolean {
     checkName(name, 'variable', false);
     if (typeof getter !== 'function') throw new TypeError('getter must be a function');
-    if (!this._vars['$' + name] && this._nv >= MAX_FNS) return false;
-    if (!this._vars['$' + name]) this._nv++;
-    this._vars['$' + name] = getter;
+    var vs = this._vars || (this._vars = {});
+    if (!vs['$' + name] && this._nv >= MAX_FNS) return false;
+    if (!vs['$' + name]) this._nv++;
+    vs['$' + name] = getter;
     return true;
   }
 
@@ -438,7 +443,7 @@ export class CloudSession implements CloudLink {
       var k = t.substr(pre.length, 2);
       var rest = t.substr(pre.length + 2);
       if (k === 'f/') {
-        var fn = this._fns['$' + rest.split('/')[0]];
+        var fn = this._fns && this._fns['$' + rest.split('/')[0]];
         if (!fn) v = 'err:unknown';
         else {
           try {
@@ -452,7 +457,7 @@ export class CloudSession implements CloudLink {
       }
       if (k === 'v/' && rest.substr(rest.length - 4) === '/get') {
         var name = rest.substr(0, rest.length - 4);
-        var g = this._vars['$' + name];
+        var g = this._vars && this._vars['$' + name];
         if (!g) v = 'err:unknown';
         else {
           try {

@@ -110,7 +110,8 @@ export class MqttClient {
   _log: Log;
   _st = MC_DOWN;
   _g = 0;
-  _sock: TcpSocket | null = null;
+  /** The socket while connecting or up; absent before the first connect. */
+  _sock?: TcpSocket | null;
   _dec: MqttDecoder;
   _q = '';
   _full = false;

@@ -49,18 +49,19 @@ interface IfRec {
   def: number;
   /** Not switched off by the user (X.off()). */
   en: boolean;
+  // hold, keep, failed, probe and retryT start absent (read as false / none).
   /** Held down by the user (X.disconnect()) until X.connect() or Particle.connect(). */
-  hold: boolean;
+  hold?: boolean;
   /** Kept up by X.connect() / Network.connect() even when the cloud is not wanted. */
-  keep: boolean;
-  probe: ProbeResult | null;
+  keep?: boolean;
+  probe?: ProbeResult;
   readySince: number;
   /** Times it dropped out of ready (flap damping), newest last, at most 8. */
   downs: number[];
   /** A cloud connect over it failed in the current round. */
-  failed: boolean;
+  failed?: boolean;
   prev: number;
-  retryT: TimerId;
+  retryT?: TimerId;
   retryN: number;
   /** The manager (the record is the receiver of the interface's events: recState, recLink, recInfo). */
   m: ConnectionManager;
@@ -197,12 +198,12 @@ export class ConnectionManager {
   _paused = false;
   _ethOn = false;
   _forced: string | null = null;
-  _pref: string | null = null;
+  _pref?: string | null;
   _keepAliveMs = 0;
-  /** The interface carrying or attempting the session. */
-  _cur: IfRec | null = null;
+  /** The interface carrying or attempting the session (absent before the first attempt). */
+  _cur?: IfRec | null;
   /** Target of a move under way. */
-  _target: IfRec | null = null;
+  _target?: IfRec | null;
   _lastId: string | null = null;
   _tok = 0;
   _t: TimerId;
@@ -221,11 +222,14 @@ export class ConnectionManager {
   _causeCode = 'boot';
   _causeText = 'boot';
   _causeT = 0;
-  _ev: Evaluation | null = null;
-  _upCause = '';
-  _upCauseT = 0;
-  _upEv: Evaluation | null = null;
-  _moves: Move[] = [];
+  // The last evaluation, and the cause, time and evaluation of the session's last coming up: set when
+  // it first comes up (read only while connected), absent before.
+  _ev?: Evaluation | null;
+  _upCause?: string;
+  _upCauseT?: number;
+  _upEv?: Evaluation | null;
+  /** The log of moves, made on the first move. */
+  _moves?: Move[];
   /** Clock time at construction: why() reports times since then (uptime on a board). */
   _t0: number;
 
@@ -259,8 +263,8 @@ export class ConnectionManager {
       ids[iface.id] = iface.kind;
       seen[iface.kind] = (seen[iface.kind] || 0) + 1;
       var r: IfRec = {
-        i: iface, def: kindRank(iface.kind) * 100 + seen[iface.kind], en: true, hold: false, keep: false, probe: null,
-        readySince: 0, downs: [], failed: false, prev: iface.state(), retryT: undefined, retryN: 0, m: this,
+        i: iface, def: kindRank(iface.kind) * 100 + seen[iface.kind], en: true, readySince: 0, downs: [],
+        prev: iface.state(), retryN: 0, m: this,
       };
       if (r.prev === IF_READY) r.readySince = opts.clock.now();
       this._recs.push(r);
@@ -473,7 +477,7 @@ export class ConnectionManager {
   }
 
   preferred(): string | null {
-    return this._pref;
+    return this._pref || null;
   }
 
   /** Network.setServerInterfaces: stores the normalised list; applies from the next attempt. */
@@ -530,7 +534,7 @@ export class ConnectionManager {
 
   /** The log of moves, oldest first. */
   moves(): Move[] {
-    return this._moves.slice();
+    return this._moves ? this._moves.slice() : [];
   }
 
   metrics(): ManagerMetrics {
@@ -559,7 +563,7 @@ export class ConnectionManager {
   why(): string {
     var c = this._cur;
     if ((this._st === CM_CONNECTED || this._st === CM_MOVING) && c) {
-      var w = 'on ' + c.i.id + ': ' + this._upCause + ' at ' + fmtS(this._upCauseT - this._t0);
+      var w = 'on ' + c.i.id + ': ' + this._upCause + ' at ' + fmtS(this._upCauseT! - this._t0);
       return this._upEv ? w + '; ' + explainEvaluation(this._upEv, c.i.id) : w;
     }
     var s = 'not connected: ' + nameAt(CM_STATES, this._st);
@@ -663,8 +667,8 @@ export class ConnectionManager {
 
   _view(r: IfRec, now: number): PolicyIf {
     return {
-      id: r.i.id, kind: r.i.kind, def: r.def, ready: this._ready(r), pending: this._pending(r), probe: r.probe,
-      preferred: r.i.id === this._pref, damped: this.policy.damped(r.downs, now), failed: r.failed, readySince: r.readySince
+      id: r.i.id, kind: r.i.kind, def: r.def, ready: this._ready(r), pending: this._pending(r), probe: r.probe || null,
+      preferred: r.i.id === this._pref, damped: this.policy.damped(r.downs, now), failed: !!r.failed, readySince: r.readySince
     };
   }
 
@@ -867,8 +871,9 @@ export class ConnectionManager {
   _moved(from: string | null, to: string, code: string): void {
     var now = this._clock.now();
     var mv: Move = { t: now, from: from, to: to, reason: code, cause: this._causeText, causeT: this._causeT };
-    this._moves.push(mv);
-    if (this._moves.length > MOVES_MAX) this._moves.splice(0, this._moves.length - MOVES_MAX);
+    var ms = this._moves || (this._moves = []);
+    ms.push(mv);
+    if (ms.length > MOVES_MAX) ms.splice(0, ms.length - MOVES_MAX);
     if (from !== null) this._lastMoveAt = now;
     this._lastId = to;
     this._emit('cloud_interface_changed', { from: from, to: to, reason: code });

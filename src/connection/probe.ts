@@ -464,14 +464,15 @@ export class Prober {
   _clock: Clock;
   _log: Log;
   _rnd: () => number;
-  _target: ProbeTarget = { host: '', echoPort: 7, port: 1883 };
+  // _target, _runs and _cb are set by run() and read only while an evaluation runs: absent before the first.
+  _target!: ProbeTarget;
   _dns: { [id: string]: { h: string; ip: string; t: number } } = {};
   _tcpOnly: { [id: string]: number } = {};
   /** Clock time of the last echo on any interface (0 = never): the echo service exists. */
   _echoAt = 0;
-  _runs: IfProbe[] = [];
+  _runs!: IfProbe[];
   _left = 0;
-  _cb: ((r: ProbeResult[]) => void) | null = null;
+  _cb?: ((r: ProbeResult[]) => void) | null;
   _gen = 0;
   _order: ((res: ProbeResult[]) => string[] | null) | null;
   /** Early-finish check: due, or waiting for the bound of a slower interface to pass the leader. */
@@ -498,7 +499,7 @@ export class Prober {
 
   /** True while an evaluation runs. */
   busy(): boolean {
-    return this._cb !== null;
+    return !!this._cb;
   }
 
   /** Probes `ifaces` (all at once); `cb` gets one result per interface, in the order given. */

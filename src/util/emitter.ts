@@ -7,19 +7,20 @@
  * thisArg): an object then needs no bound copy of its method per instance, which costs memory on the board.
  */
 export class Emitter {
-  /** Per event: listener, receiver, listener, receiver, ... */
-  _ls: { [event: string]: any[] } = {};
+  // The listeners of an event live on the emitter itself, under "$" + the event's name: listener,
+  // receiver, listener, receiver, ... (no map object per emitter; an event nobody listens to costs nothing).
 
   on(event: string, fn: (a?: any, b?: any, c?: any) => void, thisArg?: any): this {
-    var l = this._ls[event];
-    if (!l) this._ls[event] = l = [];
+    var ls: any = this;
+    var l = ls['$' + event];
+    if (!l) ls['$' + event] = l = [];
     l.push(fn, thisArg);
     return this;
   }
 
   /** Removes the first registration of `fn` with the same receiver. */
   off(event: string, fn: (a?: any, b?: any, c?: any) => void, thisArg?: any): this {
-    var l = this._ls[event];
+    var l = (this as any)['$' + event];
     if (l) {
       for (var i = 0; i < l.length; i += 2) {
         if (l[i] === fn && l[i + 1] === thisArg) {
@@ -32,7 +33,7 @@ export class Emitter {
   }
 
   emit(event: string, a?: any, b?: any, c?: any): void {
-    var l = this._ls[event];
+    var l = (this as any)['$' + event];
     if (!l) return;
     l = l.slice();
     for (var i = 0; i < l.length; i += 2) {

@@ -83,8 +83,8 @@ function pin(): GpioPin {
 /** One run: a modem on a UART whose far end is the property's input. */
 function run(actions: any[]): void {
   var clock = new VirtualClock(0);
-  var rx = null as ((d: string) => void) | null;
-  var uart: Uart = { write: function () {}, onData: function (cb) { rx = cb; }, setBaud: function () {} };
+  var rx = null as ((d: string) => void) | null, rxT: any;
+  var uart: Uart = { write: function () {}, onData: function (cb, t) { rx = cb; rxT = t; }, setBaud: function () {} };
   var m = new Sim7600({ uart: uart, clock: clock, pwrkey: pin(), maxLine: MAX_LINE, maxQueue: MAX_QUEUE,
     timings: { cmdMs: 2000 }, simTimings: { netOpenMs: 4000, netCloseMs: 4000, dnsMs: 4000, sendMs: 4000, closeMs: 4000 } });
   var at = m.at;
@@ -133,7 +133,7 @@ function run(actions: any[]): void {
     if (a.feed) {
       for (var j = 0; j < a.feed.length; j++) {
         count('at');
-        if (rx) (rx as (d: string) => void)(a.feed[j]);
+        if (rx) (rx as (d: string) => void).call(rxT, a.feed[j]);
         bounds();
       }
     } else if (a.wait !== undefined) {

@@ -28,12 +28,12 @@ import { world as mgrWorld } from '../connection/fakes';
 
 function engine(o?: any) {
   var clock = new VirtualClock(0);
-  var rx: any = null;
-  var uart: Uart = { write: function () {}, onData: function (cb) { rx = cb; }, setBaud: function () {} };
+  var rx: any = null, rxT: any;
+  var uart: Uart = { write: function () {}, onData: function (cb, t) { rx = cb; rxT = t; }, setBaud: function () {} };
   var at = new AtEngine(Object.assign({ uart: uart, clock: clock }, o || {}));
   var garbage: string[] = [];
   at.events.on('garbage', function (t: string) { garbage.push(t); });
-  return { clock: clock, at: at, garbage: garbage, feed: function (d: string) { rx(d); } };
+  return { clock: clock, at: at, garbage: garbage, feed: function (d: string) { rx.call(rxT, d); } };
 }
 
 function repeat(c: string, n: number): string {

@@ -141,14 +141,16 @@ export class AtEngine {
   _maxBin: number;
   _grace: number;
   _q: AtCmd[] = [];
-  _cur: AtCmd | null = null;
+  _cur?: AtCmd | null;
   _sg = SG_IDLE;
   _tm: TimerId;
   _w: AtCmd[] = [];
   _wt: TimerId;
+  /** _onWaitTimeout bound for the clock, made when the first waiter's deadline is armed. */
+  _wB?: () => void;
   _buf = '';
   _bin = 0;
-  _binTo: AtCmd | null = null;
+  _binTo?: AtCmd | null;
   _lf = false;
   _busy = false;
   _gen = 0;
@@ -167,10 +169,8 @@ export class AtEngine {
     this._grace = o.errGraceMs || 200;
     this._own = o.owner;
     this._urc = o.urc;
-    this._onData = this._onData.bind(this);
     this._onTimeout = this._onTimeout.bind(this);
-    this._onWaitTimeout = this._onWaitTimeout.bind(this);
-    this._u.onData(this._onData);
+    this._u.onData(this._onData, this);
   }
 
   /**
@@ -415,7 +415,7 @@ export class AtEngine {
     var dl = this._w[0].dl!;
     for (var i = 1; i < this._w.length; i++) if (this._w[i].dl! < dl) dl = this._w[i].dl!;
     var d = dl - this._clk.now();
-    this._wt = this._clk.setTimeout(this._onWaitTimeout, d > 0 ? d : 0);
+    this._wt = this._clk.setTimeout(this._wB || (this._wB = this._onWaitTimeout.bind(this)), d > 0 ? d : 0);
   }
 
   _onWaitTimeout(): void {

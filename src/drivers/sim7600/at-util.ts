@@ -62,13 +62,13 @@ export function printable(s: string): boolean {
 
 /**
  * The driver's timings: `defaults` itself when nothing is overridden (one shared object, no copy per
- * instance on the board), else a copy with the given values over the defaults. Never written to.
+ * instance on the board), else an object inheriting the defaults with only the given values as its own
+ * (read by name, never enumerated). Never written to.
  */
 export function withDefaults<T>(defaults: T, over?: Partial<T>): T {
   if (!over) return defaults;
-  var t: any = {};
-  var d: any = defaults;
+  var t: any = Object.create(defaults as any);
   var ov: any = over;
-  for (var k in d) t[k] = ov[k] !== undefined ? ov[k] : d[k];
+  for (var k in ov) if (ov[k] !== undefined && k in (defaults as any)) t[k] = ov[k];
   return t;
 }

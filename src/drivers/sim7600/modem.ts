@@ -117,12 +117,12 @@ export class Modem {
   _t: ModemTimings;
   _pw = PW_OFF;
   _ptm: TimerId;
-  _pcb: ((ok: boolean) => void) | null = null;
+  _pcb?: ((ok: boolean) => void) | null;
   _pco: any;
   _dl = 0;
   _seqN = 0;
   _seqBad = 0;
-  _seqCb: ((ok: boolean) => void) | null = null;
+  _seqCb?: ((ok: boolean) => void) | null;
   _seqO: any;
   /** Number of the running sequence: results of an older one are ignored. */
   _seqId = 0;
@@ -130,7 +130,7 @@ export class Modem {
   _hot = false;
   /** A power cycle of a hung modem is under way (at most one per power-on). */
   _cyc = false;
-  _cycCb: ((ok: boolean) => void) | null = null;
+  _cycCb?: ((ok: boolean) => void) | null;
   _cycO: any;
 
   constructor(o: ModemOptions) {

@@ -143,19 +143,24 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
   _socks: Array<CellSocket | null> = [];
   _want = W_OFF;
   _kind = K_NONE;
-  _seq: number[] = [];
+  /** The running sequence's steps (set by _begin and the rungs before _run reads them). */
+  _seq!: number[];
   _si = 0;
   _wait = 0;
   _stm: TimerId;
   _btm: TimerId;
   _htm: TimerId;
+  /** _onBudget and _onHealth bound for the clock, made when the first budget or health timer starts. */
+  _bB?: () => void;
+  _hB?: () => void;
   _dl = 0;
   _pinTried = false;
   _rung = -1;
   _okAt = -1e12;
   _okRung = -1;
   _lport = 0;
-  _dns: { [name: string]: string } = {};
+  /** Resolved names (at most 8, then cleared), made on the first answer. */
+  _dns?: { [name: string]: string };
   _dnsN = 0;
   _link = false;
 
@@ -174,8 +179,6 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     // The modem's callbacks and events get this interface as their receiver (`this`); only the timers'
     // callbacks are bound copies.
     this._onPoll = this._onPoll.bind(this);
-    this._onBudget = this._onBudget.bind(this);
-    this._onHealth = this._onHealth.bind(this);
     var ev = this.modem.events;
     ev.on('rx', this._onRx, this);
     ev.on('ipclose', this._onIpClose, this);
@@ -419,7 +422,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._set(IF_READY);
     this.events.emit('info', this.info());
     this.modem._clk.clearInterval(this._htm);
-    this._htm = this._ct.healthMs > 0 ? this.modem._clk.setInterval(this._onHealth, this._ct.healthMs) : undefined;
+    this._htm = this._ct.healthMs > 0 ? this.modem._clk.setInterval(this._hB || (this._hB = this._onHealth.bind(this)), this._ct.healthMs) : undefined;
     for (var i = 0; i < N_LINKS; i++) {
       var s = this._socks[i];
       if (s) this._kick(s);
@@ -544,7 +547,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     this._si = 0;
     this._log.log(LOG_WARN, this.id, 'recovery rung ' + nameAt(RUNGS, rung));
     this.events.emit('recovery', rung, 'start');
-    this._btm = this.modem._clk.setTimeout(this._onBudget, this._bud[rung]);
+    this._btm = this.modem._clk.setTimeout(this._bB || (this._bB = this._onBudget.bind(this)), this._bud[rung]);
     this._run();
   }
 
@@ -694,7 +697,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     }
     if (s.u && s.dq.length) {
       var host = s.dq[1];
-      var ip = isIpv4(host) ? host : this._dns[host];
+      var ip = isIpv4(host) ? host : this._dns && this._dns[host];
       if (ip) {
         s.op = OP_SEND;
         m.send(s.l, s.dq[0], ip, s.dq[2], s, this._onSockSent, this);
@@ -779,7 +782,7 @@ export class Sim7600Interface extends IfBase implements NetInterface, CellSocket
     s.op = OP_NONE;
     if (this._socks[s.l] !== s) return;
     if (err === E_OK && ip) {
-      if (++this._dnsN > 8) {
+      if (!this._dns || ++this._dnsN > 8) {
         this._dns = {};
         this._dnsN = 1;
       }

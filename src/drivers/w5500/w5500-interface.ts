@@ -125,6 +125,16 @@ function kbOk(a: number[] | undefined): boolean {
   return sum <= 16;
 }
 
+/** The default buffer sizes in bytes (4, 4, 2, 2, 1, 1, 1, 1 KB), shared by TX and RX; never written. */
+var DEFAULT_SZ = [4096, 4096, 2048, 2048, 1024, 1024, 1024, 1024];
+
+/** Buffer sizes in bytes from sizes in KB. */
+function kbBytes(kb: number[]): number[] {
+  var out: number[] = [];
+  for (var i = 0; i < SOCKETS; i++) out.push(kb[i] * 1024);
+  return out;
+}
+
 /**
  * Ethernet through a WIZnet W5500 on SPI: the net/ contract over the chip's 8 hardware sockets, with
  * DHCP and DNS clients of our own. id "eth0", kind "ethernet".
@@ -147,12 +157,13 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   _chip: W5500Chip;
   _clock: Clock;
   _times: SockTimes;
-  _txSz: number[] = [];
-  _rxSz: number[] = [];
+  _txSz: number[];
+  _rxSz: number[];
   _txQMax: number;
   _o: W5500Options;
   _mac: string;
-  _s: Array<W5500Tcp | W5500Udp | null> = [null, null, null, null, null, null, null, null];
+  /** The socket on each hardware socket number; a slot is filled when a socket opens there. */
+  _s: Array<W5500Tcp | W5500Udp | null> = [];
   _nOpen = 0;
   _ph = PH_NONE;
   _n = 0;
@@ -165,16 +176,18 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
   _seen = false;
   _up = false;
   _want = false;
-  _static: W5500Config | null = null;
-  /** The last leased address, asked for again after a link or lease loss. */
-  _lastIp = '';
+  /** Static addressing from setConfig; absent or null for DHCP. */
+  _static?: W5500Config | null;
+  /** The last leased address, asked for again after a link or lease loss (absent before the first). */
+  _lastIp?: string;
   _port = 0;
   _unwatch: (() => void) | null = null;
-  /** DHCP and DNS clients: made when the chip first answers (_clients). */
-  _dhcp: DhcpClient | null = null;
-  _dns: DnsClient | null = null;
+  /** DHCP and DNS clients: made when the chip first answers (_clients), absent before. */
+  _dhcp?: DhcpClient;
+  _dns?: DnsClient;
   _onTm: () => void;
-  _onTick: () => void;
+  /** _tick bound for the clock, made when the chip is first polled (a board without a W5500 makes none). */
+  _onTick?: () => void;
 
   constructor(opts: W5500Options) {
     super('eth0', 'ethernet', opts && opts.log);
@@ -186,11 +199,8 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     this._clock = opts.clock;
     this._chip = new W5500Chip(opts.spi, opts.toBytes);
     this._mac = mac;
-    var tx = opts.txKb || [4, 4, 2, 2, 1, 1, 1, 1], rx = opts.rxKb || [4, 4, 2, 2, 1, 1, 1, 1];
-    for (var i = 0; i < SOCKETS; i++) {
-      this._txSz.push(tx[i] * 1024);
-      this._rxSz.push(rx[i] * 1024);
-    }
+    this._txSz = opts.txKb ? kbBytes(opts.txKb) : DEFAULT_SZ;
+    this._rxSz = opts.rxKb ? kbBytes(opts.rxKb) : DEFAULT_SZ;
     this._times = {
       connectMs: opts.connectTimeoutMs || 10000,
       closeMs: opts.closeTimeoutMs || 1000,
@@ -200,7 +210,6 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     this._port = 49152 + Math.floor(Math.random() * 16000);
     this._info.mac = opts.mac ? opts.mac.toUpperCase() : DEFAULT_MAC;
     this._onTm = this._step.bind(this);
-    this._onTick = this._tick.bind(this);
   }
 
   /** The DHCP and DNS clients, made once: only a chip that answered needs them. */
@@ -619,7 +628,7 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     if (this._pt !== undefined && this._pDue <= due) return;
     this._clock.clearTimeout(this._pt);
     this._pDue = due;
-    this._pt = this._clock.setTimeout(this._onTick, due - now);
+    this._pt = this._clock.setTimeout(this._onTick || (this._onTick = this._tick.bind(this)), due - now);
   }
 
   /** A poll as soon as possible (data queued, INTn fell). */
@@ -630,6 +639,6 @@ export class W5500Interface extends IfBase implements NetInterface, SockHost {
     if (this._pt !== undefined && this._pDue <= now) return;
     this._clock.clearTimeout(this._pt);
     this._pDue = now;
-    this._pt = this._clock.setTimeout(this._onTick, 0);
+    this._pt = this._clock.setTimeout(this._onTick || (this._onTick = this._tick.bind(this)), 0);
   }
 }

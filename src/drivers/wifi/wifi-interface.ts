@@ -109,7 +109,7 @@ export class WifiInterface extends IfBase implements NetInterface {
   _tm: any;
   _cands: Candidate[] = [];
   _ci = 0;
-  _cur: WifiCredentialEntry | null = null;
+  _cur?: WifiCredentialEntry | null;
   _rr = R_NONE;
   /** Rounds run in this series. */
   _n = 0;

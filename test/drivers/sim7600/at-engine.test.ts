@@ -8,13 +8,13 @@ import {
 
 /** A UART whose far end is the test: `written` holds what the engine sent, `feed` delivers bytes. */
 function fakeUart() {
-  var rx: ((d: string) => void) | null = null;
+  var rx: ((d: string) => void) | null = null, rxT: any;
   var u = {
     written: [] as string[],
     write: function (d: string) { u.written.push(d); },
-    onData: function (cb: ((d: string) => void) | null) { rx = cb; },
+    onData: function (cb: ((d: string) => void) | null, t?: any) { rx = cb; rxT = t; },
     setBaud: function () {},
-    feed: function (d: string) { if (rx) rx(d); },
+    feed: function (d: string) { if (rx) rx.call(rxT, d); },
   };
   return u;
 }
